@@ -1,0 +1,30 @@
+"""The one place that decides who may see or change a board: every view, the
+WebSocket consumer and the exports go through `get_board_for_user`."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from .models import Membership
+
+
+def get_board_for_user(user, board_id, write=False, owner=False):
+    """The board with `board.membership` set to the user's membership.
+
+    Anyone who is not a member gets 404, exactly like a board that does not exist,
+    so that board ids leak nothing. A member without the right role gets 403.
+    One query: the membership row joined to its board.
+    """
+    if not user.is_authenticated:
+        raise Http404(_("No such board."))
+    try:
+        membership = Membership.objects.select_related("board").get(board_id=board_id, user=user)
+    except Membership.DoesNotExist:
+        raise Http404(_("No such board.")) from None
+    if owner and not membership.is_owner:
+        raise PermissionDenied(_("Only the board's owner can do that."))
+    if write and not membership.can_write:
+        raise PermissionDenied(_("You can view this board but not change it."))
+    board = membership.board
+    board.membership = membership
+    return board

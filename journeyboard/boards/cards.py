@@ -1,0 +1,97 @@
+"""Touchpoint cards: create, edit, move and delete, each as one recorded board change."""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from .changes import board_change, clamp, fresh, in_order, record, renumber
+from .models import Card, Phase
+
+CARD_FIELDS = ("title", "note", "channel", "emotion", "kind")
+
+
+def _lane(phase_id, exclude=None):
+    return in_order(Card.objects.filter(phase_id=phase_id), exclude)
+
+
+def _snapshot(card):
+    return {name: getattr(card, name) for name in CARD_FIELDS}
+
+
+def create_card(actor, phase, **fields):
+    """Append a card to the end of a phase."""
+    with board_change(phase.board_id) as board:
+        phase = fresh(Phase.objects.filter(board=board), phase.pk)
+        card = Card(phase=phase, author=actor, **fields)
+        card.position = Card.objects.filter(phase=phase).count()
+        card.full_clean()
+        card.save()
+        record(board, actor, "card.created", card=card.pk, phase=phase.pk, after=_snapshot(card))
+    return card
+
+
+class CardConflict(Exception):
+    """The card changed after the editor was opened; carries the current card."""
+
+    def __init__(self, card):
+        super().__init__(f"card {card.pk} changed meanwhile")
+        self.card = card
+
+
+def card_version(card):
+    return card.updated_at.isoformat()
+
+
+def update_card(actor, card, expected_version=None, **fields):
+    """Edit a card. With `expected_version` (from the form), refuse with CardConflict if
+    someone else saved the card since: no silent lost update."""
+    unknown = set(fields) - set(CARD_FIELDS)
+    if unknown:
+        raise ValueError(f"not editable card fields: {sorted(unknown)}")
+    with board_change(card.phase.board_id) as board:
+        # Re-read under the lock and write only the edited fields, so that a move
+        # committed meanwhile keeps its phase and position.
+        card = fresh(Card.objects.select_related("phase", "author").filter(phase__board=board), card.pk)
+        if expected_version and expected_version != card_version(card):
+            raise CardConflict(card)
+        before = _snapshot(card)
+        for name, value in fields.items():
+            setattr(card, name, value)
+        card.full_clean()
+        card.save(update_fields=[*fields, "updated_at"])
+        record(board, actor, "card.updated", card=card.pk, phase=card.phase_id, before=before, after=_snapshot(card))
+    return card
+
+
+def move_card(actor, card, phase, position):
+    """Put a card at `position` (0-based, clamped) in `phase`, closing the gap it leaves."""
+    with board_change(card.phase.board_id) as board:
+        if phase.board_id != board.pk:
+            raise ValidationError({"phase": _("That phase belongs to another board.")})
+        card = fresh(Card.objects.select_related("phase").filter(phase__board=board), card.pk)
+        phase = fresh(Phase.objects.filter(board=board), phase.pk)
+        source_id = card.phase_id
+        source = _lane(source_id, exclude=card.pk)
+        target = source if phase.pk == source_id else _lane(phase.pk)
+        position = clamp(position, len(target))
+        target.insert(position, card)
+        card.phase = phase
+        changed = renumber(target)
+        if target is not source:
+            changed += renumber(source)
+        if card not in changed:
+            changed.append(card)
+        Card.objects.bulk_update(changed, ["phase", "position"])
+        record(board, actor, "card.moved", card=card.pk, from_phase=source_id, phase=phase.pk, position=position)
+    card.from_phase_id = source_id
+    return card
+
+
+def delete_card(actor, card):
+    with board_change(card.phase.board_id) as board:
+        card = fresh(Card.objects.filter(phase__board=board), card.pk)
+        snapshot = _snapshot(card)
+        card_id, phase_id = card.pk, card.phase_id
+        card.delete()
+        Card.objects.bulk_update(renumber(_lane(phase_id)), ["position"])
+        record(board, actor, "card.deleted", card=card_id, phase=phase_id, before=snapshot)
+    return phase_id

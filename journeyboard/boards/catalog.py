@@ -1,0 +1,148 @@
+"""The journey-mapping vocabulary: channels, card kinds, emotions, segments and board templates.
+
+Template phase names are board content, not UI text: they follow the board's language
+(picked when the board is created), so they live here in all three languages rather than
+in the gettext catalogues, which follow the reader's language.
+"""
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGES = [("en", _("English")), ("nl", _("Dutch")), ("de", _("German"))]
+LANGUAGE_CODES = [code for code, _label in LANGUAGES]
+
+
+class Segment(models.TextChoices):
+    BUYER = "buyer", _("Buyer journey")
+    CUSTOMER = "customer", _("Customer journey")
+
+
+class Kind(models.TextChoices):
+    TOUCHPOINT = "touchpoint", _("Touchpoint")
+    PAIN = "pain", _("Pain point")
+    OPPORTUNITY = "opportunity", _("Opportunity")
+    IDEA = "idea", _("Idea")
+
+
+class Channel(models.TextChoices):
+    """The touchpoint types named in the seed articles, plus "other"."""
+
+    ADVERTISING = "advertising", _("Advertising / campaign")
+    WEBSITE = "website", _("Website / webshop")
+    SOCIAL = "social", _("Social media")
+    REVIEWS = "reviews", _("Review sites")
+    PHONE = "phone", _("Phone support")
+    CHAT_EMAIL = "chat_email", _("Chat / e-mail service")
+    SALES = "sales", _("Sales conversation / presentation")
+    DEMO = "demo", _("Product demo")
+    STORE = "store", _("Store visit")
+    DELIVERY = "delivery", _("Delivery / installation")
+    SURVEY = "survey", _("Feedback / satisfaction survey")
+    USE = "use", _("Product / service use")
+    WORD_OF_MOUTH = "word_of_mouth", _("Word of mouth")
+    OTHER = "other", _("Other")
+
+
+EMOTIONS = [
+    (-2, _("Very negative")),
+    (-1, _("Negative")),
+    (0, _("Neutral")),
+    (1, _("Positive")),
+    (2, _("Very positive")),
+]
+EMOTION_MIN, EMOTION_MAX = -2, 2
+
+# Phase colours: soft enough for dark text on top, distinct enough to tell lanes apart.
+PALETTE = [
+    "#4f7cff",
+    "#12a4b8",
+    "#2fb67c",
+    "#8bc34a",
+    "#f2b233",
+    "#f28c38",
+    "#e8575a",
+    "#d65db1",
+    "#8a63d2",
+    "#5c6bc0",
+]
+
+
+def palette_colour(index):
+    return PALETTE[index % len(PALETTE)]
+
+
+def _phase(en, nl, de, segment):
+    return {"names": {"en": en, "nl": nl, "de": de}, "segment": segment}
+
+
+B, C = Segment.BUYER, Segment.CUSTOMER
+
+TEMPLATES = {
+    "buyer": {
+        "label": _("Buyer journey (3 phases)"),
+        "phases": [
+            _phase("Awareness", "Bewustwording", "Bewusstsein", B),
+            _phase("Consideration", "Overweging", "Erwägung", B),
+            _phase("Decision", "Besluitvorming", "Entscheidung", B),
+        ],
+    },
+    "customer10": {
+        "label": _("Customer journey in 10 steps"),
+        # A buyer takes the first seven steps, a customer the last three.
+        "phases": [
+            _phase("Latent need", "Latente behoefte", "Latenter Bedarf", B),
+            _phase("Concrete need", "Concrete behoefte", "Konkreter Bedarf", B),
+            _phase("Orientation", "Oriëntatie", "Orientierung", B),
+            _phase("Consideration", "Overweging", "Abwägung", B),
+            _phase("Decision moment", "Beslismoment", "Entscheidungsmoment", B),
+            _phase("Purchase", "Koop", "Kauf", B),
+            _phase("Delivery", "Levering", "Lieferung", B),
+            _phase("Use", "Gebruik", "Nutzung", C),
+            _phase("Loyalty", "Loyaliteit", "Loyalität", C),
+            _phase("Ambassador", "Ambassadeur", "Botschafter", C),
+        ],
+    },
+    "customer8": {
+        "label": _("Customer journey in 8 steps"),
+        # Split like the 10-step journey: up to and including delivery is the buyer's part.
+        "phases": [
+            _phase("Awareness", "Bewustwording", "Bewusstsein", B),
+            _phase("Research", "Onderzoek", "Recherche", B),
+            _phase("Consideration", "Overweging", "Erwägung", B),
+            _phase("Purchase", "Aankoop", "Kauf", B),
+            _phase("Delivery", "Levering", "Lieferung", B),
+            _phase("Use", "Gebruik", "Nutzung", C),
+            _phase("Evaluation", "Evaluatie", "Bewertung", C),
+            _phase("Loyalty", "Loyaliteit", "Loyalität", C),
+        ],
+    },
+    "blank": {"label": _("Blank board"), "phases": []},
+}
+TEMPLATE_CHOICES = [(key, spec["label"]) for key, spec in TEMPLATES.items()]
+
+
+def template_phases(template_key, language):
+    """The phases a template starts with, named in the board's language."""
+    return [
+        {"name": spec["names"][language], "segment": spec["segment"].value, "color": palette_colour(i)}
+        for i, spec in enumerate(TEMPLATES[template_key]["phases"])
+    ]
+
+
+_label_cache = {}
+
+
+def label(source, value):
+    """The translated label of a choice (`source`: a Choices class or a list of
+    pairs, always the same object), from a per-language dict.
+
+    Django's get_FOO_display() rebuilds its dict (and translates every lazy label) on
+    each call; on a board of thousands of cards that was a quarter of the render time.
+    """
+    key = (id(source), get_language())
+    labels = _label_cache.get(key)
+    if labels is None:
+        choices = source.choices if hasattr(source, "choices") else source  # a Choices class or a list
+        labels = _label_cache[key] = {v: str(text) for v, text in choices}
+    return labels.get(value, "")

@@ -1,0 +1,86 @@
+"""The frame every board mutation runs in.
+
+A service opens `board_change(board_id)`, which takes the board's row lock inside a
+transaction; it changes what it must and calls `record(...)`, which bumps the revision,
+stores the event and schedules the broadcast for after the commit. Holding the board's
+lock for the whole change is what keeps card and phase positions gap-free when two
+people drag cards of the same lane at the same moment.
+"""
+
+from contextlib import contextmanager
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from journeyboard.realtime.broadcast import broadcast_change
+from journeyboard.realtime.origin import current_client, produced_revision
+
+from .models import Board, BoardEvent
+
+
+@contextmanager
+def board_change(board_id):
+    """Yield the board, locked for writing until the surrounding transaction ends.
+
+    PostgreSQL locks the row (SELECT ... FOR UPDATE); SQLite ignores FOR UPDATE, but its
+    IMMEDIATE transactions (see settings) already give one writer at a time.
+    """
+    with transaction.atomic():
+        yield Board.objects.select_for_update().get(pk=board_id)
+
+
+class Gone(Http404):
+    """What a change was about was deleted by someone else meanwhile (answered as 404)."""
+
+
+def fresh(queryset, pk):
+    """Re-read an object under the board's lock: another request may have changed or
+    deleted it since the view looked it up."""
+    obj = queryset.filter(pk=pk).first()
+    if obj is None:
+        raise Gone(_("Someone else deleted this meanwhile."))
+    return obj
+
+
+def record(board, actor, kind, **data):
+    """Bump the revision, store the event and broadcast it once the transaction commits."""
+    board.revision += 1
+    board.updated_at = timezone.now()
+    Board.objects.filter(pk=board.pk).update(revision=board.revision, updated_at=board.updated_at)
+    event = BoardEvent.objects.create(
+        board=board,
+        revision=board.revision,
+        actor=actor if actor and actor.is_authenticated else None,
+        kind=kind,
+        data=data,
+    )
+    origin = current_client.get()
+    produced_revision.set(board.revision)
+    transaction.on_commit(lambda: broadcast_change(event, origin))
+    return event
+
+
+def in_order(queryset, exclude=None):
+    """Cards of a lane or phases of a board in position order, optionally without one
+    (the one being moved), ready to be renumbered."""
+    rows = queryset.order_by("position", "pk")
+    if exclude is not None:
+        rows = rows.exclude(pk=exclude)
+    return list(rows)
+
+
+def renumber(items):
+    """Give items the positions 0..n-1 in list order; return those whose position changed."""
+    changed = []
+    for index, item in enumerate(items):
+        if item.position != index:
+            item.position = index
+            changed.append(item)
+    return changed
+
+
+def clamp(position, upper):
+    """Positions beyond either end mean "first" or "last": a move never fails for that."""
+    return max(0, min(position, upper))

@@ -1,0 +1,81 @@
+"""The emotion curve: each phase's average emotion as a point over its lane, joined by a
+line that breaks where a phase has no emotions (nothing to average is not "neutral")."""
+
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, Q
+
+from .models import Phase
+
+# Geometry of the board page (static/css/app.css: --lane-w and --gap).
+LANE_WIDTH = 272
+LANE_GAP = 14
+HEIGHT = 76
+PAD = 14  # room above +2 and below -2 for the points and their labels
+
+
+@dataclass
+class Point:
+    phase_id: int
+    name: str
+    x: float
+    y: float | None  # None: no card of this phase has an emotion
+    average: float | None
+    positive: int
+    negative: int
+
+
+MOODS = {
+    "average": Avg("cards__emotion"),
+    "positive": Count("cards", filter=Q(cards__emotion__gt=0)),
+    "negative": Count("cards", filter=Q(cards__emotion__lt=0)),
+}
+
+
+def phase_moods(board):
+    """Per phase, in board order: (phase id, name, average emotion, positives, negatives). One query."""
+    phases = Phase.objects.filter(board=board).order_by("position", "pk").annotate(**MOODS)
+    return list(phases.values_list("pk", "name", "average", "positive", "negative"))
+
+
+def level_y(value):
+    """Height of an emotion (-2..2) in the curve's box: +2 at the top."""
+    middle = HEIGHT / 2
+    return round(middle - value * (middle - PAD) / 2, 1)
+
+
+def emotion_curve(board, phases=None):
+    """The curve of a board; from `phases` annotated with MOODS when the caller has them."""
+    if phases is None:
+        moods = phase_moods(board)
+    else:
+        moods = [(p.pk, p.name, p.average, p.positive, p.negative) for p in phases]
+    points = [
+        Point(pk, name, x=i * (LANE_WIDTH + LANE_GAP) + LANE_WIDTH / 2, y=None if avg is None else level_y(avg),
+              average=None if avg is None else round(avg, 1), positive=pos, negative=neg)
+        for i, (pk, name, avg, pos, neg) in enumerate(moods)
+    ]
+    return {
+        "points": points,
+        "lines": _lines(points),
+        "width": max(0, len(points) * (LANE_WIDTH + LANE_GAP) - LANE_GAP),
+        "height": HEIGHT,
+        "axis_y": level_y(0),
+        "below_axis": round(HEIGHT - level_y(0), 1),
+        "top_y": level_y(2),
+        "bottom_y": level_y(-2),
+        "has_emotions": any(p.y is not None for p in points),
+    }
+
+
+def _lines(points):
+    """SVG polyline point lists, one per run of neighbouring phases that have a point."""
+    runs, run = [], []
+    for point in points:
+        if point.y is None:
+            runs.append(run)
+            run = []
+        else:
+            run.append(f"{point.x:g},{point.y:g}")
+    runs.append(run)
+    return [" ".join(run) for run in runs if len(run) > 1]

@@ -1,0 +1,81 @@
+"""The demo board that `make run` sets up: the 10-step customer journey of an online bike shop."""
+
+from .catalog import template_phases
+from .models import Board
+from .transfer import FORMAT, import_board
+
+DEMO_USERNAME = "demo"
+DEMO_PASSWORD = "journeyboard-demo"
+DEMO_TITLE = "E-bike webshop: customer journey"
+
+# (title, note, channel, emotion, kind) per phase of the 10-step template.
+DEMO_CARDS = [
+    [
+        ("Sees a colleague arrive on an e-bike", "Commute by car takes 40 minutes in traffic.", "word_of_mouth", 0, "touchpoint"),
+        ("Instagram ad: 'Ride to work in 20 minutes'", "", "advertising", 1, "touchpoint"),
+    ],
+    [
+        ("Searches 'best e-bike for commuting'", "", "website", 0, "touchpoint"),
+        ("Too many models, no idea where to start", "", "website", -1, "pain"),
+    ],
+    [
+        ("Reads reviews and range tests", "Trusts independent review sites more than our own pages.", "reviews", 1, "touchpoint"),
+        ("Compare tool on the website", "", "website", 1, "opportunity"),
+    ],
+    [
+        ("Books a test ride in the store", "", "store", 2, "touchpoint"),
+        ("Price of the premium model feels high", "Lease and instalment options are hard to find.", "website", -1, "pain"),
+    ],
+    [
+        ("Chat with sales about lease plans", "", "chat_email", 1, "touchpoint"),
+    ],
+    [
+        ("Checkout in the webshop", "", "website", 1, "touchpoint"),
+        ("Delivery date only shown after payment", "", "website", -2, "pain"),
+    ],
+    [
+        ("Bike delivered and adjusted at home", "", "delivery", 2, "touchpoint"),
+        ("Delivery window of a whole day", "", "delivery", -1, "pain"),
+    ],
+    [
+        ("First ride to work", "", "use", 2, "touchpoint"),
+        ("App shows battery range and service tips", "", "use", 1, "idea"),
+    ],
+    [
+        ("Free service check after 3 months", "", "survey", 1, "touchpoint"),
+        ("Satisfaction survey after the service check", "", "survey", 0, "touchpoint"),
+    ],
+    [
+        ("Recommends the shop to colleagues", "", "word_of_mouth", 2, "touchpoint"),
+        ("Referral discount for both", "", "other", None, "opportunity"),
+    ],
+]
+
+
+def demo_document():
+    phases = template_phases("customer10", "en")
+    for phase, cards in zip(phases, DEMO_CARDS):
+        phase["cards"] = [
+            {"title": t, "note": n, "channel": c, "emotion": e, "kind": k} for t, n, c, e, k in cards
+        ]
+    return {
+        "format": FORMAT,
+        "title": DEMO_TITLE,
+        "description": "From latent need to ambassador, mapped in a workshop.",
+        "language": "en",
+        "personas": [
+            {
+                "name": "Sanne",
+                "role": "Commuter, 34",
+                "goals": "Get to work faster without the car.",
+                "frustrations": "Traffic jams, unclear prices.",
+                "quote": "I want to arrive fresh, not sweaty.",
+            }
+        ],
+        "phases": phases,
+    }
+
+
+def ensure_demo_board(user):
+    board = Board.objects.filter(owner=user, title=DEMO_TITLE).first()
+    return board or import_board(user, demo_document())

@@ -1,0 +1,156 @@
+from django.conf import settings
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from .catalog import EMOTION_MAX, EMOTION_MIN, EMOTIONS, LANGUAGES, Channel, Kind, Segment, label
+
+TITLE_MAX = 200
+NOTE_MAX = 5000
+DESCRIPTION_MAX = 2000
+PHASE_NAME_MAX = 80
+NOTE_PREVIEW = 240
+
+def text_field(label, max_length, **options):
+    """A TextField whose max_length is also checked by full_clean (Django only
+    checks it in forms), so imports and services refuse over-long text too."""
+    return models.TextField(label, max_length=max_length, validators=[MaxLengthValidator(max_length)], **options)
+
+
+hex_colour = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Enter a colour as #rrggbb."))
+
+
+class Board(models.Model):
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    description = text_field(_("description"), DESCRIPTION_MAX, blank=True)
+    language = models.CharField(_("language"), max_length=5, choices=LANGUAGES, default="en")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owned_boards")
+    # Grows by one on every change; clients compare it to know whether they missed something.
+    revision = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("board-detail", args=[self.pk])
+
+
+class Phase(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="phases")
+    name = models.CharField(_("name"), max_length=PHASE_NAME_MAX)
+    position = models.PositiveIntegerField(default=0)
+    segment = models.CharField(_("segment"), max_length=10, choices=Segment.choices, default=Segment.BUYER)
+    color = models.CharField(_("colour"), max_length=7, default="#4f7cff", validators=[hex_colour])
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["board", "position"])]
+
+    def __str__(self):
+        return self.name
+
+
+class Card(models.Model):
+    """A touchpoint (or a pain point, opportunity or idea) in one phase."""
+
+    phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="cards")
+    title = models.CharField(_("title"), max_length=TITLE_MAX)
+    note = text_field(_("note"), NOTE_MAX, blank=True)
+    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
+    emotion = models.SmallIntegerField(
+        _("emotion"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(EMOTION_MIN), MaxValueValidator(EMOTION_MAX)],
+    )
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.TOUCHPOINT)
+    position = models.PositiveIntegerField(default=0)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["phase", "position"])]
+
+    def __str__(self):
+        return self.title
+
+    # Labels for the card partial, cheap enough to call for thousands of cards.
+    @property
+    def kind_label(self):
+        return label(Kind, self.kind)
+
+    @property
+    def channel_label(self):
+        return label(Channel, self.channel)
+
+    @property
+    def emotion_label(self):
+        return label(EMOTIONS, self.emotion)
+
+    @property
+    def note_preview(self):
+        """The note as a card shows it: long notes end in an ellipsis (the editor has it all)."""
+        return self.note if len(self.note) <= NOTE_PREVIEW else self.note[: NOTE_PREVIEW - 1].rstrip() + "…"
+
+
+class Persona(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="personas")
+    name = models.CharField(_("name"), max_length=100)
+    role = models.CharField(_("role"), max_length=100, blank=True)
+    goals = text_field(_("goals"), 2000, blank=True)
+    frustrations = text_field(_("frustrations"), 2000, blank=True)
+    quote = models.CharField(_("quote"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(models.TextChoices):
+    OWNER = "owner", _("Owner")
+    EDITOR = "editor", _("Editor")
+    VIEWER = "viewer", _("Viewer")
+
+
+class Membership(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.EDITOR)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["board", "user"], name="one_membership_per_user")]
+        ordering = ["created_at", "pk"]
+
+    @property
+    def can_write(self):
+        return self.role in (Role.OWNER, Role.EDITOR)
+
+    @property
+    def is_owner(self):
+        return self.role == Role.OWNER
+
+
+class BoardEvent(models.Model):
+    """One recorded change: what later history, undo and resync build on."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="events")
+    revision = models.PositiveBigIntegerField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    kind = models.CharField(max_length=40)
+    data = models.JSONField(default=dict)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["revision"]
+        indexes = [models.Index(fields=["board", "revision"])]

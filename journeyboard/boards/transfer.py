@@ -1,0 +1,196 @@
+"""The board JSON format (`journeyboard/1`): export, validation and import.
+
+Import is all or nothing: the whole document is validated before anything is written,
+and the writes share one transaction. Error messages name the offending place, e.g.
+`phases[2].cards[0].emotion: Ensure this value is less than or equal to 2.`
+"""
+
+import json
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+from .catalog import LANGUAGE_CODES
+from .changes import record
+from .models import Board, Card, Membership, Persona, Phase, Role
+
+FORMAT = "journeyboard/1"
+PERSONA_FIELDS = ("name", "role", "goals", "frustrations", "quote")
+PHASE_FIELDS = ("name", "segment", "color")
+CARD_FIELDS = ("title", "note", "channel", "emotion", "kind")
+
+
+def export_board(board):
+    """The board as a JSON-ready dict; a constant number of queries whatever its size."""
+    phases = Phase.objects.filter(board=board).prefetch_related("cards").order_by("position", "pk")
+    return {
+        "format": FORMAT,
+        "title": board.title,
+        "description": board.description,
+        "language": board.language,
+        "personas": [_fields(p, PERSONA_FIELDS) for p in board.personas.all()],
+        "phases": [
+            {**_fields(phase, PHASE_FIELDS), "cards": [_fields(card, CARD_FIELDS) for card in phase.cards.all()]}
+            for phase in phases
+        ],
+    }
+
+
+def _fields(obj, names):
+    return {name: getattr(obj, name) for name in names}
+
+
+def parse_json(raw):
+    """Bytes of an uploaded file to a dict, refusing oversized or malformed input."""
+    limit = settings.IMPORT_MAX_BYTES
+    if len(raw) > limit:
+        raise ValidationError(_("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)})
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError:
+        raise ValidationError(_("The file is not UTF-8 text.")) from None
+    except json.JSONDecodeError as error:
+        raise ValidationError(
+            _("The file is not valid JSON (line %(line)s, column %(col)s: %(msg)s).")
+            % {"line": error.lineno, "col": error.colno, "msg": error.msg}
+        ) from None
+
+
+class _Checker:
+    """Collects every problem with its path, so one upload reports all of them."""
+
+    def __init__(self):
+        self.errors = []
+
+    def fail(self, path, message):
+        self.errors.append(f"{path}: {message}" if path else str(message))
+
+    def mapping(self, value, path):
+        if not isinstance(value, dict):
+            self.fail(path, _("expected an object"))
+            return None
+        return value
+
+    def items(self, value, path):
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.fail(path, _("expected a list"))
+            return []
+        return value
+
+    def text(self, obj, name, path, required=False):
+        value = obj.get(name, "")
+        if value is None:
+            value = ""
+        if not isinstance(value, str):
+            self.fail(f"{path}.{name}", _("expected text"))
+            return ""
+        if required and not value.strip():
+            self.fail(f"{path}.{name}", _("must not be empty"))
+        return value
+
+    def emotion(self, obj, path):
+        value = obj.get("emotion")
+        if value is None or value == "":
+            return None
+        # bool is an int in Python; true/false is not an emotion.
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(f"{path}.emotion", _("expected a whole number from -2 to 2, or null"))
+            return None
+        return value
+
+    def model(self, instance, path, exclude):
+        try:
+            instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.fail(f"{path}.{field}", message)
+        return instance
+
+
+def validate_board(data):
+    """Check a decoded document; return unsaved (board, personas, [(phase, cards)])."""
+    check = _Checker()
+    doc = check.mapping(data, "")
+    if doc is None:
+        raise ValidationError(check.errors)
+    if doc.get("format") != FORMAT:
+        raise ValidationError(_('Unknown format %(found)r: expected "%(format)s".') % {"found": doc.get("format"), "format": FORMAT})
+    language = doc.get("language", "en")
+    if language not in LANGUAGE_CODES:
+        check.fail("language", _("must be one of %(codes)s") % {"codes": ", ".join(LANGUAGE_CODES)})
+    board = check.model(
+        Board(title=check.text(doc, "title", "board", True), description=check.text(doc, "description", "board"), language=language),
+        "board",
+        exclude=["owner", "language"],
+    )
+    personas = []
+    for i, raw in enumerate(check.items(doc.get("personas"), "personas")):
+        path = f"personas[{i}]"
+        obj = check.mapping(raw, path)
+        if obj is not None:
+            persona = Persona(**{name: check.text(obj, name, path, name == "name") for name in PERSONA_FIELDS})
+            personas.append(check.model(persona, path, exclude=["board"]))
+    phases = []
+    for i, raw in enumerate(check.items(doc.get("phases"), "phases")):
+        path = f"phases[{i}]"
+        obj = check.mapping(raw, path)
+        if obj is None:
+            continue
+        phase = Phase(
+            name=check.text(obj, "name", path, True),
+            segment=check.text(obj, "segment", path) or "buyer",
+            color=check.text(obj, "color", path) or "#4f7cff",
+            position=i,
+        )
+        check.model(phase, path, exclude=["board"])
+        cards = []
+        for j, raw_card in enumerate(check.items(obj.get("cards"), f"{path}.cards")):
+            card_path = f"{path}.cards[{j}]"
+            card_obj = check.mapping(raw_card, card_path)
+            if card_obj is None:
+                continue
+            card = Card(
+                title=check.text(card_obj, "title", card_path, True),
+                note=check.text(card_obj, "note", card_path),
+                channel=check.text(card_obj, "channel", card_path),
+                kind=check.text(card_obj, "kind", card_path) or "touchpoint",
+                emotion=check.emotion(card_obj, card_path),
+                position=j,
+            )
+            cards.append(check.model(card, card_path, exclude=["phase", "author"]))
+        phases.append((phase, cards))
+    if check.errors:
+        raise ValidationError(check.errors)
+    return board, personas, phases
+
+
+def import_board(actor, data, title=None):
+    """Create a new board owned by `actor` from a document; nothing is saved if any of it is bad."""
+    board, personas, phases = validate_board(data)
+    if title is not None:
+        board.title = title
+        board.full_clean(exclude=["owner"])
+    with transaction.atomic():
+        board.owner = actor
+        board.save()
+        Membership.objects.create(board=board, user=actor, role=Role.OWNER)
+        for persona in personas:
+            persona.board = board
+        Persona.objects.bulk_create(personas)
+        for phase, _cards in phases:
+            phase.board = board
+        Phase.objects.bulk_create([phase for phase, _cards in phases])
+        all_cards = []
+        for phase, cards in phases:
+            for card in cards:
+                card.phase, card.author = phase, actor
+                all_cards.append(card)
+        Card.objects.bulk_create(all_cards, batch_size=500)
+        record(board, actor, "board.created", phases=len(phases), cards=len(all_cards))
+    return board

@@ -1,0 +1,105 @@
+"""Board list, creation, the board page, and whole-board edits."""
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from journeyboard.realtime.origin import new_client_id
+from journeyboard.realtime.presence import person
+
+from ..access import get_board_for_user
+from ..catalog import Channel
+from ..forms import BoardCreateForm, BoardEditForm, ImportForm, with_current_values
+from ..lifecycle import create_board, delete_board, duplicate_board, update_board
+from ..models import Membership
+from ..rendering import board_context, render_board_fragment
+
+LIST_TEMPLATE = "boards/list.html"
+
+
+def _list_context(request, **forms):
+    memberships = (
+        Membership.objects.filter(user=request.user)
+        .select_related("board", "board__owner")
+        .annotate(phase_count=Count("board__phases", distinct=True))
+        .order_by("-board__updated_at")
+    )
+    return {
+        "memberships": memberships,
+        "create_form": forms.get("create_form") or BoardCreateForm(),
+        "import_form": forms.get("import_form") or ImportForm(),
+        "import_errors": forms.get("import_errors", []),
+    }
+
+
+@login_required
+@require_GET
+def board_list(request):
+    return render(request, LIST_TEMPLATE, _list_context(request))
+
+
+@login_required
+@require_POST
+def board_create(request):
+    form = BoardCreateForm(request.POST)
+    if not form.is_valid():
+        return render(request, LIST_TEMPLATE, _list_context(request, create_form=form), status=422)
+    board = create_board(request.user, **form.cleaned_data)
+    return redirect(board)
+
+
+@login_required
+@require_GET
+def board_detail(request, board_id):
+    board = get_board_for_user(request.user, board_id)
+    # One id per page load: this tab's own changes are not echoed back to it over the socket.
+    live = {"client_id": new_client_id(), "me": person(request.user), "channels": Channel.choices}
+    return render(request, "boards/board.html", {**board_context(board), **live})
+
+
+@login_required
+@require_POST
+def board_edit(request, board_id):
+    """Rename (and describe) a board, from the board page or from the board list."""
+    board = get_board_for_user(request.user, board_id, write=True)
+    fields = BoardEditForm._meta.fields
+    form = BoardEditForm(with_current_values(request.POST, board, fields), instance=board)
+    status = 422
+    if form.is_valid():
+        update_board(request.user, board, **{name: form.cleaned_data[name] for name in fields})
+        status = 200
+    # Fresh from the database: a failed form has written its bad values onto `board`.
+    board = get_board_for_user(request.user, board_id)
+    if request.htmx and request.htmx.target == f"board-row-{board.pk}":
+        membership = _list_context(request)["memberships"].get(board=board)
+        context = {"membership": membership, "rename_form": form if status == 422 else None}
+        return render(request, f"{LIST_TEMPLATE}#board-row", context, status=status)
+    if not request.htmx and status == 200:
+        return redirect(board)
+    return render_board_fragment(request, board, "board-title", status=status, title_form=form if status == 422 else None)
+
+
+@login_required
+@require_POST
+def board_duplicate(request, board_id):
+    board = get_board_for_user(request.user, board_id)
+    copy = duplicate_board(request.user, board)
+    if request.htmx:
+        return HttpResponseClientRedirect(copy.get_absolute_url())
+    return redirect(copy)
+
+
+@login_required
+@require_POST
+def board_delete(request, board_id):
+    board = get_board_for_user(request.user, board_id, owner=True)
+    delete_board(request.user, board)
+    if request.htmx and request.htmx.target == f"board-row-{board_id}":
+        # The list row asked: an empty answer removes it from the page.
+        return HttpResponse("")
+    if request.htmx:
+        return HttpResponseClientRedirect("/")
+    return redirect("board-list")

@@ -1,0 +1,121 @@
+"""Card endpoints: thin wrappers that parse, check access, call `boards.cards` and render."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import reswap, retarget
+
+from ..access import get_board_for_user
+from ..curve import emotion_curve
+from ..cards import CardConflict, create_card, delete_card, move_card, update_card
+from ..forms import CardForm, CardMoveForm, with_current_values
+from ..models import Card, Phase
+from ..rendering import card_form, lane_counts, render_board_fragment
+from .errors import refusal
+from .phases import phase_cards
+
+
+def _changed(request, board, card, *lanes):
+    """The answer to a card change: the card (None once deleted), the new counts of the
+    lanes it touched and the new emotion curve, both out of band."""
+    context = {"card": card, "lane_counts": lane_counts(*lanes), "curve": emotion_curve(board)}
+    return render_board_fragment(request, board, "card-changed", **context)
+
+
+def _card(board, card_id):
+    """A card of this board; a card of any other board is simply not found."""
+    return get_object_or_404(Card.objects.select_related("phase", "author"), pk=card_id, phase__board=board)
+
+
+@login_required
+@require_POST
+def card_create(request, board_id, phase_id):
+    board = get_board_for_user(request.user, board_id, write=True)
+    phase = get_object_or_404(Phase, pk=phase_id, board=board)
+    # Fields left out take the model's defaults (a plain touchpoint without emotion).
+    form = CardForm(with_current_values(request.POST, Card(), CardForm._meta.fields))
+    if form.is_valid():
+        card = create_card(request.user, phase, **form.cleaned_data)
+        return _changed(request, board, card, phase.pk)
+    response = render_board_fragment(request, board, "add-card-form", status=422, phase=phase, add_form=form)
+    # The lane's list was the target for a new card; the errors belong in the form itself.
+    return retarget(reswap(response, "outerHTML"), f"#add-card-{phase.pk}")
+
+
+@login_required
+@require_GET
+def card_detail(request, board_id, card_id):
+    board = get_board_for_user(request.user, board_id)
+    return render_board_fragment(request, board, "card", card=_card(board, card_id))
+
+
+@login_required
+@require_GET
+def card_edit_form(request, board_id, card_id):
+    board = get_board_for_user(request.user, board_id, write=True)
+    card = _card(board, card_id)
+    return render_board_fragment(request, board, "card-form", card=card, form=card_form(card))
+
+
+@login_required
+@require_POST
+def card_update(request, board_id, card_id):
+    board = get_board_for_user(request.user, board_id, write=True)
+    card = _card(board, card_id)
+    fields = CardForm._meta.fields
+    form = card_form(card, data=with_current_values(request.POST, card, fields))
+    if not form.is_valid():
+        return render_board_fragment(request, board, "card-form", status=422, card=_card(board, card_id), form=form)
+    try:
+        card = update_card(
+            request.user, card, expected_version=request.POST.get("version"), **{f: form.cleaned_data[f] for f in fields}
+        )
+    except CardConflict as conflict:
+        current = conflict.card
+        return render_board_fragment(
+            request, board, "card-form", status=409, card=current, form=card_form(current), conflict=True
+        )
+    return _changed(request, board, card)
+
+
+@login_required
+@require_POST
+def card_move(request, board_id, card_id):
+    board = get_board_for_user(request.user, board_id, write=True)
+    card = _card(board, card_id)
+    form = CardMoveForm(request.POST)
+    if not form.is_valid():
+        return refusal(_("Moving needs a phase id and a whole-number position."))
+    phase = Phase.objects.filter(pk=form.cleaned_data["phase"], board=board).first()
+    if phase is None:
+        return refusal(_("That phase is not part of this board."))
+    try:
+        moved = move_card(request.user, card, phase, form.cleaned_data["position"])
+    except ValidationError as error:
+        return refusal(" ".join(error.messages))
+    return _changed(request, board, moved, moved.from_phase_id, moved.phase_id)
+
+
+@login_required
+@require_POST
+def card_delete(request, board_id, card_id):
+    board = get_board_for_user(request.user, board_id, write=True)
+    phase_id = delete_card(request.user, _card(board, card_id))
+    # No card in the answer: htmx swaps the card (or its open form) away; the count follows out of band.
+    return _changed(request, board, None, phase_id)
+
+
+def phase_cards_or_create(request, board_id, phase_id):
+    """GET lists a lane's cards (all of them), POST adds one."""
+    if request.method == "POST":
+        return card_create(request, board_id, phase_id)
+    return phase_cards(request, board_id, phase_id)
+
+
+def card_detail_or_update(request, board_id, card_id):
+    """One URL per card: GET renders it, POST edits it (the public contract)."""
+    if request.method == "POST":
+        return card_update(request, board_id, card_id)
+    return card_detail(request, board_id, card_id)

@@ -1,0 +1,59 @@
+"""Fan a committed board change out to everyone who has the board open."""
+
+import asyncio
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+
+logger = logging.getLogger("journeyboard.realtime")
+
+
+def board_group(board_id):
+    return f"board-{board_id}"
+
+
+def change_message(event, origin, html):
+    """What consumers need, no more: the layer copies every message once per socket."""
+    return {
+        "type": "board.change",
+        "revision": event.revision,
+        "kind": event.kind,
+        # Consumers read the data of membership changes only (to close or re-role a socket).
+        "data": event.data if event.kind.startswith("member.") else {},
+        "origin": origin,
+        "html": html,
+    }
+
+
+def broadcast_change(event, origin=""):
+    """Called after commit: the change is saved whatever happens here, so a broken
+    channel layer (Redis down) is logged and must not turn a saved edit into an error.
+    Pages that miss it catch up by revision when their socket reconnects."""
+    from .fragments import render_change  # the boards app imports this module
+
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        message = change_message(event, origin, render_change(event))
+        group = board_group(event.board_id)
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            async_to_sync(layer.group_send)(group, message)
+        else:  # called from code running inside an event loop: hand it the send
+            task = loop.create_task(layer.group_send(group, message))
+            _pending.add(task)
+            task.add_done_callback(_sent)
+    except Exception:
+        logger.exception("broadcast of board %s revision %s failed", event.board_id, event.revision)
+
+
+_pending = set()  # a task nobody references may be collected before it runs
+
+
+def _sent(task):
+    _pending.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        logger.error("broadcast failed", exc_info=task.exception())

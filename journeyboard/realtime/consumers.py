@@ -1,0 +1,245 @@
+"""The board WebSocket: live changes, presence, cursors and who-is-editing.
+
+A connection joins the board's group only after the origin check (asgi.py), the session
+(AuthMiddlewareStack) and board membership (`get_board_for_user`, as for HTTP) all pass.
+Changes themselves go through the same services as the HTTP views.
+"""
+
+import json
+import logging
+import time
+import uuid
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.exceptions import ChannelFull
+from channels.generic.websocket import AsyncWebsocketConsumer
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from journeyboard.boards.access import get_board_for_user
+from journeyboard.boards.cards import move_card
+from journeyboard.boards.models import Card, Phase
+
+from . import protocol
+from .broadcast import board_group
+from .fragments import render_resync
+from .origin import current_client, valid_client_id
+from .presence import person
+
+logger = logging.getLogger("journeyboard.realtime")
+
+# Close codes (documented in the README).
+CLOSE_NOT_SIGNED_IN = 4401
+CLOSE_NOT_A_MEMBER = 4404
+CLOSE_SERVER_ERROR = 1011
+
+# Changes the page that made them gets back too. A dragged card already sits where it
+# was dropped, but concurrent moves may have committed in another order: the lanes as
+# the server has them (the whole card lists) make all pages agree.
+ECHOED = {"card.moved"}
+
+CURSOR_RATE = 30  # per second and connection; browsers send at most ~20
+
+
+class BoardConsumer(AsyncWebsocketConsumer):
+    async def connect(self):
+        user = self.scope["user"]
+        self.board_id = self.scope["url_route"]["kwargs"]["board_id"]
+        self.group = None
+        if not user.is_authenticated:
+            await self.accept()
+            await self.close(code=CLOSE_NOT_SIGNED_IN)
+            return
+        try:
+            board = await database_sync_to_async(get_board_for_user)(user, self.board_id)
+        except Http404:
+            await self.accept()
+            await self.close(code=CLOSE_NOT_A_MEMBER)
+            return
+        self.user = user
+        self.role = board.membership.role
+        self.client_id = valid_client_id(_query(self.scope).get("client", ""))
+        self.conn = uuid.uuid4().hex[:12]
+        self.person = person(user)
+        self.editing = None
+        self.cursor_window = (0.0, 0)
+        self.group = board_group(self.board_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.group_send("presence.join", editing=None)
+
+    async def disconnect(self, code):
+        await self.leave_group()
+
+    async def leave_group(self):
+        if self.group:
+            await self.group_send("presence.leave")
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            self.group = None
+
+    async def close_with(self, code):
+        """Close from our side: leave the group first, nothing may be sent after a close."""
+        await self.leave_group()
+        await self.close(code=code)
+
+    # --- from the browser -------------------------------------------------------------
+
+    async def receive(self, text_data=None, bytes_data=None):
+        try:
+            kind, fields = protocol.parse(text_data)
+            await getattr(self, "on_" + kind.replace(".", "_"))(**fields)
+        except protocol.ProtocolError as error:
+            await self.send_error(error.code, error.message)
+        except PermissionDenied as error:
+            await self.send_error("forbidden", str(error))
+        except (Http404, ValidationError) as error:
+            await self.send_error("invalid", _message(error))
+        except Exception:
+            logger.exception("board socket %s of user %s failed", self.board_id, self.user.pk)
+            await self.send_error("server_error", _("Server error; reconnecting."))
+            await self.close_with(CLOSE_SERVER_ERROR)
+
+    async def on_sync(self, revision):
+        board, html = await database_sync_to_async(self._resync_if_behind)(revision)
+        if html is None:
+            await self.send_json({"type": "synced", "revision": board.revision})
+        else:
+            await self.send(text_data=html)
+
+    async def on_cursor(self, x, y):
+        if self._cursor_budget_spent():
+            return  # a flood is dropped quietly; the next window carries on
+        await self.group_send("cursor.moved", x=x, y=y)
+
+    async def on_editing(self, card):
+        if card is not None:
+            await database_sync_to_async(self._check_card)(card)
+        self.editing = card
+        await self.group_send("editing.changed", card=card)
+
+    async def on_card_move(self, card, phase, position):
+        await database_sync_to_async(self._move)(card, phase, position)
+
+    # --- from the group ---------------------------------------------------------------
+
+    async def board_change(self, message):
+        if self.group is None:
+            return
+        data = message["data"]
+        if message["kind"] == "member.removed" and data.get("user") == self.user.pk:
+            await self.close_with(CLOSE_NOT_A_MEMBER)
+            return
+        if message["kind"] == "member.added" and data.get("user") == self.user.pk:
+            self.role = data["role"]
+            await self.send_json({"type": "role", "role": self.role})
+        if message["origin"] and message["origin"] == self.client_id and message["kind"] not in ECHOED:
+            return  # this page made the change and shows it already
+        html = (message.get("html") or {}).get(self.role)
+        if html:
+            await self.send(text_data=html)
+
+    async def presence_join(self, message):
+        if self.group is None:
+            return
+        if message["channel"] == self.channel_name:
+            return
+        await self.send_json(_presence("join", message))
+        # Tell the newcomer we are here too (and what we are editing). Best effort: if its
+        # inbox is full, it misses one avatar rather than this connection failing.
+        try:
+            await self.channel_layer.send(
+                message["channel"], {**self._about_me(), "type": "presence.here", "editing": self.editing}
+            )
+        except ChannelFull:
+            logger.warning("presence reply to a newcomer on board %s dropped: its inbox is full", self.board_id)
+
+    async def presence_here(self, message):
+        if self.group is None:
+            return
+        await self.send_json(_presence("here", message))
+
+    async def presence_leave(self, message):
+        if self.group is None:
+            return
+        if message["channel"] != self.channel_name:
+            await self.send_json(_presence("leave", message))
+
+    async def cursor_moved(self, message):
+        if self.group is None:
+            return
+        if message["channel"] != self.channel_name:
+            await self.send_json({**_public(message), "type": "cursor", "x": message["x"], "y": message["y"]})
+
+    async def editing_changed(self, message):
+        if self.group is None:
+            return
+        if message["channel"] != self.channel_name:
+            await self.send_json({**_public(message), "type": "editing", "card": message["card"]})
+
+    # --- helpers ----------------------------------------------------------------------
+
+    def _about_me(self):
+        return {"channel": self.channel_name, "conn": self.conn, **self.person}
+
+    async def group_send(self, kind, **fields):
+        await self.channel_layer.group_send(self.group, {**self._about_me(), **fields, "type": kind})
+
+    async def send_json(self, content):
+        await self.send(text_data=json.dumps(content))
+
+    async def send_error(self, code, message):
+        await self.send_json({"type": "error", "code": code, "message": message})
+
+    def _cursor_budget_spent(self):
+        started, count = self.cursor_window
+        now = time.monotonic()
+        if now - started >= 1.0:
+            self.cursor_window = (now, 1)
+            return False
+        self.cursor_window = (started, count + 1)
+        return count >= CURSOR_RATE
+
+    def _resync_if_behind(self, revision):
+        board = get_board_for_user(self.user, self.board_id)
+        if revision == board.revision:
+            return board, None
+        return board, render_resync(board, board.membership.role)
+
+    def _check_card(self, card_id):
+        get_board_for_user(self.user, self.board_id, write=True)
+        if not Card.objects.filter(pk=card_id, phase__board_id=self.board_id).exists():
+            raise Http404(_("No such card on this board."))
+
+    def _move(self, card_id, phase_id, position):
+        board = get_board_for_user(self.user, self.board_id, write=True)
+        card = Card.objects.select_related("phase").filter(pk=card_id, phase__board=board).first()
+        phase = Phase.objects.filter(pk=phase_id, board=board).first()
+        if card is None or phase is None:
+            raise Http404(_("No such card or phase on this board."))
+        token = current_client.set(self.client_id)
+        try:
+            move_card(self.user, card, phase, position)
+        finally:
+            current_client.reset(token)
+
+
+def _query(scope):
+    return {key: values[-1] for key, values in parse_qs(scope.get("query_string", b"").decode()).items()}
+
+
+def _public(message):
+    """What other browsers may know about a connection: never its channel name."""
+    return {key: message[key] for key in ("conn", "user", "name", "initials", "color")}
+
+
+def _presence(action, message):
+    return {**_public(message), "type": "presence", "action": action, "editing": message.get("editing")}
+
+
+def _message(error):
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)
+

@@ -1,0 +1,36 @@
+from django.urls import include, path
+
+from journeyboard.accounts.views import signup
+from journeyboard.boards.views import boards, cards, members, phases, transfer
+from journeyboard.export import views as export
+
+board = "boards/<int:board_id>/"
+
+urlpatterns = [
+    path("", boards.board_list, name="board-list"),
+    path("accounts/signup/", signup, name="signup"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("boards/", boards.board_create, name="board-create"),
+    path("boards/import/", transfer.board_import, name="board-import"),
+    path(board, boards.board_detail, name="board-detail"),
+    path(board + "edit/", boards.board_edit, name="board-edit"),
+    path(board + "duplicate/", boards.board_duplicate, name="board-duplicate"),
+    path(board + "delete/", boards.board_delete, name="board-delete"),
+    path(board + "export.json", transfer.board_export_json, name="board-export-json"),
+    path(board + "export.png", export.board_png, name="board-export-png"),
+    path(board + "export.pdf", export.board_pdf, name="board-export-pdf"),
+    path(board + "phases/", phases.phase_create, name="phase-create"),
+    path(board + "phases/<int:phase_id>/", phases.phase_update, name="phase-update"),
+    path(board + "phases/<int:phase_id>/move/", phases.phase_move, name="phase-move"),
+    path(board + "phases/<int:phase_id>/delete/", phases.phase_delete, name="phase-delete"),
+    path(board + "phases/<int:phase_id>/cards/", cards.phase_cards_or_create, name="card-create"),
+    path(board + "cards/<int:card_id>/", cards.card_detail_or_update, name="card"),
+    path(board + "cards/<int:card_id>/edit/", cards.card_edit_form, name="card-edit"),
+    path(board + "cards/<int:card_id>/move/", cards.card_move, name="card-move"),
+    path(board + "cards/<int:card_id>/delete/", cards.card_delete, name="card-delete"),
+    path(board + "members/", members.member_list_or_add, name="members"),
+    path(board + "members/<int:user_id>/delete/", members.member_remove, name="member-remove"),
+]
+
+handler403 = "journeyboard.boards.views.errors.handler403"
+handler404 = "journeyboard.boards.views.errors.handler404"

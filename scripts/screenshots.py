@@ -1,0 +1,78 @@
+"""Regenerate the README's pictures: screenshots of the board list and the demo board,
+and the demo board exported as PNG.
+
+Runs the app on a throw-away SQLite database with the demo data, drives Debian's
+Chromium with Playwright and writes docs/*.png. Usage: `make screenshots`.
+"""
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+sys.path.insert(0, str(ROOT))
+
+from tests.browser import chromium_launch_options  # noqa: E402
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def main():
+    from playwright.sync_api import sync_playwright
+
+    DOCS.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as data_dir:
+        env = {**os.environ, "JOURNEYBOARD_DATA_DIR": data_dir, "DEBUG": "1"}
+        manage = [sys.executable, str(ROOT / "manage.py")]
+        subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
+        subprocess.run([*manage, "ensure_demo"], env=env, check=True, capture_output=True)
+        port = free_port()
+        server = subprocess.Popen([*manage, "runserver", "--noreload", f"127.0.0.1:{port}"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for _ in range(100):
+                try:
+                    socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                    break
+                except OSError:
+                    time.sleep(0.1)
+            with sync_playwright() as pw:
+                browser = pw.chromium.launch(**chromium_launch_options())
+                page = browser.new_page(viewport={"width": 1440, "height": 900}, device_scale_factor=1)
+                page.goto(base + "/accounts/login/")
+                page.fill("#id_username", "demo")
+                page.fill("#id_password", "journeyboard-demo")
+                page.click("button[type=submit]")
+                page.wait_for_url(base + "/")
+                page.screenshot(path=str(DOCS / "board-list.png"))
+                # Wide enough for all ten phases, so the picture shows the whole journey.
+                page.set_viewport_size({"width": 3150, "height": 560})
+                page.goto(base + "/boards/1/")
+                page.wait_for_selector("#connection[data-state=live]")
+                page.screenshot(path=str(DOCS / "board.png"))
+                page.set_viewport_size({"width": 1440, "height": 900})
+                # The exported picture of the same board, as the Export menu downloads it.
+                export = page.request.get(base + "/boards/1/export.png?scale=1")
+                (DOCS / "export-demo.png").write_bytes(export.body())
+                page.locator("#card-3").click()
+                page.wait_for_selector("form#card-3 input[name=title]")
+                page.screenshot(path=str(DOCS / "card-editing.png"))
+                browser.close()
+        finally:
+            server.terminate()
+            server.wait(10)
+    print("wrote", ", ".join(str(p.relative_to(ROOT)) for p in sorted(DOCS.glob("*.png"))))
+
+
+if __name__ == "__main__":
+    main()

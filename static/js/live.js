@@ -1,0 +1,306 @@
+// Live collaboration on the board page. htmx's ws extension applies the HTML that other
+// people's changes produce (out-of-band swaps); this script handles the small JSON
+// messages (presence, cursors, who is editing), the connection state, and catching up
+// by revision after a reconnect.
+(function () {
+  "use strict";
+
+  var live = document.getElementById("live");
+  if (!live) return;
+
+  var myUser = Number(live.dataset.user);
+  var socket = null;          // htmx's socket wrapper while connected
+  var applyingBroadcast = false;
+  var applyingResync = false; // the whole board, sent because we asked: replaces even open editors
+  var missedWhileEditing = false;
+  var people = new Map();     // conn -> {user, name, initials, color, editing}
+  var reconnectTimer = null;
+  var reconnectAttempts = 0;
+
+  // ---- connection state ------------------------------------------------------------
+
+  function setState(state) {
+    var badge = document.getElementById("connection");
+    badge.dataset.state = state;
+    badge.textContent = badge.dataset["label" + state.charAt(0).toUpperCase() + state.slice(1)] || state;
+    document.body.classList.toggle("is-offline", state !== "live");
+  }
+
+  function send(message) {
+    if (socket) socket.send(JSON.stringify(message));
+  }
+
+  // ---- revisions -------------------------------------------------------------------
+  // `contiguous`: every change up to this revision is on the page. Changes from several
+  // server processes can overtake each other; one applied ahead of a hole is remembered
+  // in `ahead`, and a hole that does not fill up soon means a change was missed.
+
+  var contiguous = Number(document.getElementById("board-revision").dataset.revision);
+  var ahead = new Set();
+  var holeTimer = null;
+
+  function resetTo(rev) {
+    contiguous = rev;
+    ahead.clear();
+  }
+
+  function noteApplied(rev) {
+    if (rev <= contiguous) return;
+    ahead.add(rev);
+    while (ahead.has(contiguous + 1)) ahead.delete(++contiguous);
+    if (ahead.size && !holeTimer) {
+      holeTimer = setTimeout(function () {
+        holeTimer = null;
+        if (ahead.size) askToCatchUp();
+      }, 1500);
+    }
+  }
+
+  // The server answers "synced" if it is at `contiguous`, else with the whole board.
+  var owedFullSync = false; // a change failed while offline: fetch everything once back
+
+  function askToCatchUp(everything) {
+    if (!socket) {
+      owedFullSync = owedFullSync || !!everything;
+      return;
+    }
+    send({ type: "sync", revision: everything || owedFullSync ? -1 : contiguous });
+    owedFullSync = false;
+  }
+
+  document.body.addEventListener("htmx:wsConnecting", function () {
+    if (document.getElementById("connection").dataset.state !== "reconnecting") setState("connecting");
+  });
+
+  document.body.addEventListener("htmx:wsOpen", function (event) {
+    socket = event.detail.socketWrapper;
+    reconnectAttempts = 0;
+    setState("live");
+    askToCatchUp();
+    var editor = document.querySelector("form.card-editing");
+    if (editor) send({ type: "editing", card: Number(editor.dataset.cardId) });
+  });
+
+  document.body.addEventListener("htmx:wsClose", function (event) {
+    socket = null;
+    forgetEveryone();
+    var code = event.detail.event.code;
+    if (code >= 4000 && code < 5000) {
+      setState("closed"); // refused (signed out, removed from the board): retrying will not help
+      return;
+    }
+    setState("reconnecting");
+    // htmx retries abnormal closures itself; a clean close (server shutting down) we retry here.
+    if ([1006, 1011, 1012, 1013].indexOf(code) < 0) reconnectSoon();
+  });
+
+  function reconnectSoon() {
+    if (reconnectTimer) return;
+    var delay = Math.min(30000, 500 * Math.pow(2, reconnectAttempts++)) * (0.5 + Math.random() / 2);
+    reconnectTimer = setTimeout(function () {
+      reconnectTimer = null;
+      // A fresh element makes the ws extension open a fresh socket.
+      var old = document.getElementById("live");
+      var fresh = old.cloneNode(false);
+      old.replaceWith(fresh);
+      htmx.process(fresh);
+    }, delay);
+  }
+
+  // ---- incoming messages -----------------------------------------------------------
+
+  document.body.addEventListener("htmx:wsBeforeMessage", function (event) {
+    var text = event.detail.message;
+    if (text.charAt(0) === "{") {
+      event.preventDefault();
+      handle(JSON.parse(text));
+      return;
+    }
+    applyingBroadcast = true;
+    applyingResync = text.indexOf("data-resync") >= 0;
+    var found = /id="board-revision" data-revision="(\d+)"/.exec(text);
+    if (found && !applyingResync) noteApplied(Number(found[1]));
+  });
+
+  document.body.addEventListener("htmx:wsAfterMessage", function () {
+    if (applyingResync) resetTo(Number(document.getElementById("board-revision").dataset.revision));
+    applyingBroadcast = applyingResync = false;
+    showEditing();
+  });
+
+  // Someone else's change must not wipe out a card editor (or a field) this person is typing in.
+  document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
+    if (!applyingBroadcast || applyingResync) return;
+    var target = event.detail.target;
+    var busy = target.matches(".card-editing") || target.querySelector(".card-editing") ||
+      (document.activeElement && target.contains(document.activeElement) && document.activeElement.matches("input, textarea, select"));
+    if (busy) {
+      event.preventDefault();
+      missedWhileEditing = true;
+      var editor = target.matches(".card-editing") ? target : target.querySelector(".card-editing");
+      if (editor && !editor.querySelector(".changed-notice")) {
+        var notice = document.createElement("p");
+        notice.className = "changed-notice";
+        notice.textContent = live.dataset.conflictLabel;
+        editor.prepend(notice);
+      }
+    }
+  });
+
+  // Our own changes are not echoed back; their responses say which revision they made.
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    var xhr = event.detail.xhr;
+    var made = xhr && xhr.getResponseHeader("X-Board-Revision");
+    if (made) noteApplied(Number(made));
+    if (!event.detail.successful && !(xhr && (xhr.status === 409 || xhr.status === 422))) {
+      // A failed change may have left the page showing what the server does not have.
+      askToCatchUp(true);
+    }
+  });
+
+  function handle(message) {
+    switch (message.type) {
+      case "presence": return presence(message);
+      case "cursor": return moveCursor(message);
+      case "editing": return editing(message);
+      case "role": return window.location.reload();
+      case "error":
+        if (window.journeyboardToast) window.journeyboardToast(message.message, "error");
+        return;
+      case "synced": resetTo(message.revision); return;
+    }
+  }
+
+  // ---- presence --------------------------------------------------------------------
+
+  function presence(message) {
+    if (message.action === "leave") {
+      people.delete(message.conn);
+      removeCursor(message.conn);
+    } else {
+      people.set(message.conn, message);
+    }
+    renderPresence();
+    showEditing();
+  }
+
+  function forgetEveryone() {
+    people.clear();
+    document.querySelectorAll("#cursors .cursor").forEach(function (c) { c.remove(); });
+    renderPresence();
+    showEditing();
+  }
+
+  function renderPresence() {
+    var bar = document.getElementById("presence");
+    bar.querySelectorAll(".presence-other").forEach(function (el) { el.remove(); });
+    var seen = new Set([myUser]); // several tabs of one person count once
+    people.forEach(function (p) {
+      if (seen.has(p.user)) return;
+      seen.add(p.user);
+      var avatar = document.createElement("span");
+      avatar.className = "avatar presence-other";
+      avatar.style.setProperty("--c", p.color);
+      avatar.title = p.name;
+      avatar.dataset.user = p.user;
+      avatar.textContent = p.initials;
+      bar.appendChild(avatar);
+    });
+  }
+
+  // ---- cursors ---------------------------------------------------------------------
+
+  var scroller = document.getElementById("board-scroll");
+  var lastSent = 0;
+  var pending = null;
+
+  function boardPoint(event) {
+    var box = scroller.getBoundingClientRect();
+    return { x: event.clientX - box.left + scroller.scrollLeft, y: event.clientY - box.top + scroller.scrollTop };
+  }
+
+  // At most one cursor message per 50 ms (20 a second); the last position always goes out.
+  scroller.addEventListener("mousemove", function (event) {
+    pending = boardPoint(event);
+    var wait = 50 - (Date.now() - lastSent);
+    if (wait <= 0) flushCursor();
+    else if (!flushCursor.timer) flushCursor.timer = setTimeout(flushCursor, wait);
+  });
+
+  function flushCursor() {
+    flushCursor.timer = null;
+    if (!pending || !socket) return;
+    send({ type: "cursor", x: Math.max(0, pending.x), y: Math.max(0, pending.y) });
+    lastSent = Date.now();
+    pending = null;
+  }
+
+  function moveCursor(message) {
+    var layer = document.getElementById("cursors");
+    var cursor = layer.querySelector('[data-conn="' + message.conn + '"]');
+    if (!cursor) {
+      cursor = document.createElement("div");
+      cursor.className = "cursor";
+      cursor.dataset.conn = message.conn;
+      cursor.dataset.user = message.user;
+      cursor.style.setProperty("--c", message.color);
+      var arrow = document.createElementNS("http://www.w3.org/2000/svg", "svg");
+      arrow.setAttribute("viewBox", "0 0 16 16");
+      arrow.innerHTML = '<path d="M1 1l5.5 14 2-6 6-2z"/>';
+      var label = document.createElement("span");
+      label.className = "cursor-name";
+      label.textContent = message.name;
+      cursor.appendChild(arrow);
+      cursor.appendChild(label);
+      layer.appendChild(cursor);
+    }
+    cursor.style.transform = "translate(" + message.x + "px," + message.y + "px)";
+  }
+
+  function removeCursor(conn) {
+    var cursor = document.querySelector('#cursors [data-conn="' + conn + '"]');
+    if (cursor) cursor.remove();
+  }
+
+  // ---- who is editing which card ---------------------------------------------------
+
+  function editing(message) {
+    var p = people.get(message.conn) || message;
+    p.editing = message.card;
+    people.set(message.conn, p);
+    showEditing();
+  }
+
+  function showEditing() {
+    document.querySelectorAll(".editing-by").forEach(function (el) { el.remove(); });
+    people.forEach(function (p) {
+      if (!p.editing) return;
+      var card = document.getElementById("card-" + p.editing);
+      if (!card) return;
+      var badge = document.createElement("span");
+      badge.className = "editing-by";
+      badge.style.setProperty("--c", p.color);
+      badge.textContent = p.name + " · " + live.dataset.editingLabel;
+      card.appendChild(badge);
+    });
+  }
+
+  // Tell the others when this page opens or closes a card editor.
+  document.body.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.elt;
+    if (!target || !target.id || target.id.indexOf("card-") !== 0) return;
+    var now = document.getElementById(target.id);
+    if (now && now.matches("form.card-editing")) {
+      send({ type: "editing", card: Number(now.dataset.cardId) });
+    } else {
+      send({ type: "editing", card: null });
+      if (missedWhileEditing && !document.querySelector(".card-editing")) {
+        missedWhileEditing = false;
+        askToCatchUp(true); // something was held back while editing: fetch the board again
+      }
+    }
+    showEditing();
+  });
+
+  htmx.onLoad(function () { showEditing(); });
+})();

@@ -1,0 +1,19 @@
+import multiprocessing
+
+import pytest
+
+# Live-server tests start daphne in a child process; forking after asyncio tests ran
+# leaves that child hung, spawning a fresh interpreter does not.
+multiprocessing.set_start_method("spawn", force=True)
+
+
+@pytest.fixture(autouse=True)
+def _in_memory_channel_layer(settings):
+    """Unit tests never need Redis: broadcasts go to a per-test in-memory layer."""
+    settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Tests make several users each; the real hasher costs ~0.6 s per user on this machine."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,0 +1,1067 @@
+"""The board WebSocket, end to end through `journeyboard.asgi.application`.
+
+Everything goes through the real stack: the origin check, the session cookie
+(AuthMiddlewareStack), the URL router and `BoardConsumer`. Changes are made by calling
+the services (or the HTTP views) exactly as the app does; the broadcast they schedule
+with `transaction.on_commit` then travels through the per-test in-memory channel layer
+(tests/conftest.py).
+
+These are transactional tests: the consumer and the services run their queries on
+another thread (sync_to_async) than the test's setup, and a TestCase's wrapping
+transaction would hide the setup from them. With no transaction around the test, the
+services' `transaction.atomic()` is the outermost block, so its on_commit callbacks (the
+broadcasts) run as soon as it commits.
+
+Waiting is always for a frame (`receive_from` with a timeout) or for quiet
+(`receive_nothing`), never a sleep.
+"""
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.test import Client
+
+from journeyboard.asgi import application
+from journeyboard.boards.cards import create_card, delete_card, move_card, update_card
+from journeyboard.boards.lifecycle import create_board, update_board
+from journeyboard.boards.members import add_member, remove_member
+from journeyboard.boards.models import Board, BoardEvent, Membership, Phase, Role
+from journeyboard.boards.phases import create_phase, delete_phase, move_phase, update_phase
+from journeyboard.realtime import consumers
+from journeyboard.realtime.consumers import CURSOR_RATE
+from journeyboard.realtime.origin import CLIENT_HEADER, current_client, new_client_id
+from journeyboard.realtime.protocol import MAX_FRAME_BYTES
+from tests.base import MISSING_ID, board_state, make_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ORIGIN = b"http://localhost"
+# Long enough for a broadcast to be rendered and delivered on a slow CI machine; a test
+# only waits this long when something it expects is missing.
+TIMEOUT = 3
+# How long "nothing arrives" is watched for. Every frame the tests wait for is produced
+# by work that has already finished when receive_nothing starts (see `settled`), so this
+# only has to cover the hand-over between tasks.
+QUIET = 0.2
+
+
+# --- the people and boards ------------------------------------------------------------
+
+
+class Crew:
+    """One board and the people around it (see tests/base.py for why each one exists).
+
+    - walter: a second viewer who never opens the board, so that removing him closes
+      nobody's socket.
+    - the editor is also an editor of `other`, whose card and phase must never be
+      reachable through a socket on `board`.
+    """
+
+    def __init__(self):
+        self.owner = make_user("olivia")
+        self.editor = make_user("emil")
+        self.viewer = make_user("vera")
+        self.outsider = make_user("otto")
+        self.walter = make_user("walter")
+        self.board = create_board(self.owner, "Webshop journey", template="buyer", language="en")
+        for user, role in ((self.editor, Role.EDITOR), (self.viewer, Role.VIEWER), (self.walter, Role.VIEWER)):
+            Membership.objects.create(board=self.board, user=user, role=role)
+        self.phases = list(self.board.phases.order_by("position"))
+        self.ad = create_card(self.owner, self.phases[0], title="Instagram ad", channel="advertising", emotion=1)
+        self.newsletter = create_card(self.owner, self.phases[0], title="Newsletter")
+        self.product_page = create_card(self.owner, self.phases[1], title="Product page")
+
+        self.other = create_board(self.owner, "Other journey", template="buyer", language="en")
+        Membership.objects.create(board=self.other, user=self.editor, role=Role.EDITOR)
+        self.other_phase = self.other.phases.order_by("position").first()
+        self.other_card = create_card(self.owner, self.other_phase, title="Elsewhere")
+
+        self.sessions = {user.pk: session_for(user) for user in (self.owner, self.editor, self.viewer, self.outsider)}
+
+
+def session_for(user):
+    client = Client()
+    client.force_login(user)
+    return client.cookies["sessionid"].value
+
+
+@pytest.fixture
+def crew():
+    return Crew()
+
+
+# --- sockets --------------------------------------------------------------------------
+
+
+def socket(board_id, session=None, client_id="", origin=ORIGIN):
+    """A browser tab's socket, not yet connected; `client_id` is what the page's URL carries."""
+    headers = []
+    if origin is not None:
+        headers.append((b"origin", origin))
+    if session is not None:
+        headers.append((b"cookie", f"sessionid={session}".encode()))
+    ws = WebsocketCommunicator(application, f"/ws/boards/{board_id}/?client={client_id}", headers=headers)
+    ws.board_id = board_id
+    ws.client_id = client_id
+    ws.user = None
+    return ws
+
+
+async def join(crew, user, *others, board=None):
+    """Open `user`'s tab on the board, with every tab in `others` already open.
+
+    Presence is settled before returning: each of `others` got one "join" for the
+    newcomer and the newcomer one "here" per tab already there, so that a test's own
+    frames are not mixed up with them.
+    """
+    ws = socket((board or crew.board).pk, crew.sessions[user.pk], new_client_id())
+    connected, _ = await ws.connect(timeout=TIMEOUT)
+    assert connected
+    for other in others:
+        joined = await receive_json(other)
+        assert (joined["type"], joined["action"], joined["user"]) == ("presence", "join", user.pk)
+    for _ in others:
+        here = await receive_json(ws)
+        assert (here["type"], here["action"]) == ("presence", "here")
+    ws.user = user
+    return ws
+
+
+async def socket_open(crew, user):
+    """Open `user`'s tab without settling presence: for the tests about presence itself."""
+    ws = socket(crew.board.pk, crew.sessions[user.pk], new_client_id())
+    assert (await ws.connect(timeout=TIMEOUT))[0]
+    ws.user = user
+    return ws
+
+
+async def refused(ws, code):
+    """The handshake is accepted (so that the browser sees the close code), then closed."""
+    connected, _ = await ws.connect(timeout=TIMEOUT)
+    assert connected
+    await assert_closed(ws, code)
+
+
+async def assert_closed(ws, code):
+    output = await ws.receive_output(timeout=TIMEOUT)
+    assert output["type"] == "websocket.close", output
+    assert output.get("code") == code
+
+
+async def receive_json(ws):
+    frame = await ws.receive_from(timeout=TIMEOUT)
+    assert isinstance(frame, str)
+    assert frame.startswith("{"), f"expected a JSON frame, got HTML: {frame[:200]}"
+    return json.loads(frame)
+
+
+async def receive_html(ws):
+    frame = await ws.receive_from(timeout=TIMEOUT)
+    assert isinstance(frame, str)
+    assert not frame.startswith("{"), f"expected an HTML frame, got {frame}"
+    return frame
+
+
+async def receive_error(ws, code):
+    error = await receive_json(ws)
+    assert error["type"] == "error", error
+    assert error["code"] == code, error
+    assert isinstance(error["message"], str) and error["message"]
+    return error
+
+
+async def settled(ws, revision=None):
+    """A round trip on `ws`: its consumer handles frames in order, so once the answer to
+    this sync is back, everything sent before it has been handled. Also proves that the
+    connection is still open and working."""
+    if revision is None:
+        revision = await current_revision(ws.board_id)
+    await ws.send_json_to({"type": "sync", "revision": revision})
+    assert await receive_json(ws) == {"type": "synced", "revision": revision}
+
+
+async def quiet(*sockets):
+    for ws in sockets:
+        if not await ws.receive_nothing(timeout=QUIET):
+            pytest.fail(f"unexpected frame for {ws.user}'s tab: {await ws.receive_from()}")
+
+
+async def close_all(*sockets):
+    for ws in sockets:
+        await ws.disconnect(timeout=TIMEOUT)
+
+
+# --- the database and the services, on the ORM's thread --------------------------------
+
+
+def orm(function):
+    return sync_to_async(function)
+
+
+def _as_client(client_id, service, args, kwargs):
+    # What ClientOriginMiddleware does for an HTTP request carrying X-Journeyboard-Client.
+    token = current_client.set(client_id)
+    try:
+        return service(*args, **kwargs)
+    finally:
+        current_client.reset(token)
+
+
+async def change(service, *args, origin="", **kwargs):
+    """Call a service as a page with client id `origin` would; its broadcast is sent on commit."""
+    return await sync_to_async(_as_client)(origin, service, args, kwargs)
+
+
+async def current_revision(board_id):
+    return await orm(lambda: Board.objects.get(pk=board_id).revision)()
+
+
+async def state(crew):
+    return await orm(lambda: (board_state(crew.board), board_state(crew.other)))()
+
+
+def _lanes(board_id):
+    """{phase id: [(card id, position), ...]} in position order."""
+    return {
+        phase.pk: list(phase.cards.order_by("position", "pk").values_list("pk", "position"))
+        for phase in Phase.objects.filter(board_id=board_id).order_by("position")
+    }
+
+
+async def lanes(board_id):
+    return await orm(_lanes)(board_id)
+
+
+def assert_gap_free(layout):
+    for phase_id, cards in layout.items():
+        assert [position for _, position in cards] == list(range(len(cards))), (phase_id, cards)
+
+
+# --- reading the broadcast HTML -------------------------------------------------------
+
+REVISION_TAIL = re.compile(
+    r'<span id="board-revision" data-revision="(\d+)"( data-resync)? hidden hx-swap-oob="true"></span>\s*\Z'
+)
+
+
+class _OobSwaps(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.swaps = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        how = attrs.get("hx-swap-oob")
+        if how is not None:
+            # "true" swaps the element with the same id; "style:selector" names its target;
+            # a bare style ("innerHTML") applies to the element with the same id.
+            if how == "true":
+                self.swaps.append(f"#{attrs.get('id')}")
+            else:
+                self.swaps.append(how if ":" in how else f"{how}:#{attrs.get('id')}")
+
+
+def oob_swaps(html):
+    """Every out-of-band swap in the fragment, in document order, nested ones included:
+    htmx 2 performs nested hx-swap-oob swaps too, so a stray one is a real swap."""
+    parser = _OobSwaps()
+    parser.feed(html)
+    parser.close()
+    return parser.swaps
+
+
+def revision_of(html, resync=False):
+    """Every broadcast ends with the revision element, which a reconnecting page compares;
+    only a whole-board resync marks it `data-resync`."""
+    found = REVISION_TAIL.search(html)
+    assert found, f"no board-revision element at the end of: ...{html[-300:]}"
+    assert bool(found.group(2)) is resync, found.group(0)
+    return int(found.group(1))
+
+
+def phase_order(html):
+    return [int(pk) for pk in re.findall(r'<section id="phase-(\d+)"', html)]
+
+
+def edit_control(crew, card):
+    return f'hx-get="/boards/{crew.board.pk}/cards/{card.pk}/edit/"'
+
+
+# === 1. who may connect ================================================================
+
+
+async def test_refused_connections_never_join_the_board(crew):
+    member = await join(crew, crew.editor)
+
+    anonymous = socket(crew.board.pk, client_id=new_client_id())
+    await refused(anonymous, consumers.CLOSE_NOT_SIGNED_IN)
+    stale_session = socket(crew.board.pk, session="not-a-session-key", client_id=new_client_id())
+    await refused(stale_session, consumers.CLOSE_NOT_SIGNED_IN)
+    outsider = socket(crew.board.pk, crew.sessions[crew.outsider.pk], new_client_id())
+    await refused(outsider, consumers.CLOSE_NOT_A_MEMBER)
+    # A board that does not exist answers exactly like one the user is not on.
+    missing = socket(MISSING_ID, crew.sessions[crew.owner.pk], new_client_id())
+    await refused(missing, consumers.CLOSE_NOT_A_MEMBER)
+    # A page on another site must not open a socket with the user's cookie (CSWSH):
+    # the origin validator turns it down before the consumer runs.
+    foreign = socket(crew.board.pk, crew.sessions[crew.owner.pk], new_client_id(), origin=b"http://evil.example")
+    assert await foreign.connect(timeout=TIMEOUT) == (False, 1000)
+    no_origin = socket(crew.board.pk, crew.sessions[crew.owner.pk], new_client_id(), origin=None)
+    assert (await no_origin.connect(timeout=TIMEOUT))[0] is False
+
+    turned_away = (anonymous, stale_session, outsider, missing, foreign, no_origin)
+    # None of them announced itself to the member who is there...
+    await quiet(member)
+    # ...nor receives what happens on the board.
+    await change(update_card, crew.owner, crew.ad, title="Instagram reel")
+    assert "Instagram reel" in await receive_html(member)
+    await quiet(member, *turned_away)
+    await close_all(member, *turned_away)
+
+
+async def test_member_of_another_board_only(crew):
+    # The editor is on both boards; a socket on `other` is not on `board`'s group.
+    here = await join(crew, crew.viewer)
+    elsewhere = await join(crew, crew.editor, board=crew.other)
+    await quiet(here)
+    await change(update_card, crew.owner, crew.ad, title="Instagram reel")
+    assert "Instagram reel" in await receive_html(here)
+    await change(update_card, crew.owner, crew.other_card, title="Still elsewhere")
+    assert "Still elsewhere" in await receive_html(elsewhere)
+    await quiet(here, elsewhere)
+    await close_all(here, elsewhere)
+
+
+# === 2. changes reach the others, as HTML for their role ==============================
+
+
+def _card_created(crew):
+    card = create_card(crew.owner, crew.phases[0], title="Checkout survey")
+    lane = crew.phases[0].pk
+    return [f"beforeend:#cards-{lane}", f"#count-{lane}"], [f'id="card-{card.pk}"', "Checkout survey", ">3</span>"], []
+
+
+def _card_updated(crew):
+    update_card(crew.owner, crew.ad, title="Instagram reel")
+    return [f"#card-{crew.ad.pk}"], [f'id="card-{crew.ad.pk}"', "Instagram reel"], ["Instagram ad"]
+
+
+def _card_moved_to_a_lane_start(crew):
+    move_card(crew.owner, crew.newsletter, crew.phases[0], 0)
+    lane = crew.phases[0].pk
+    card = crew.newsletter.pk
+    # A move within one lane re-sends that lane's whole card list, in the server's order.
+    return [f"innerHTML:#cards-{lane}", f"#count-{lane}"], [f'id="card-{card}"'], []
+
+
+def _card_moved_behind_another(crew):
+    move_card(crew.owner, crew.ad, crew.phases[1], 5)  # past the end: clamped to last
+    source, target = crew.phases[0].pk, crew.phases[1].pk
+    card = crew.ad.pk
+    return (
+        [f"innerHTML:#cards-{source}", f"innerHTML:#cards-{target}", f"#count-{source}", f"#count-{target}"],
+        [f'id="card-{card}"', f'<span id="count-{source}"', f'<span id="count-{target}"'],
+        [],
+    )
+
+
+def _card_deleted(crew):
+    card, lane = crew.ad.pk, crew.phases[0].pk
+    delete_card(crew.owner, crew.ad)
+    return [f"delete:#card-{card}", f"#count-{lane}"], [">1</span>"], ["Instagram ad"]
+
+
+def _phase_created(crew):
+    phase = create_phase(crew.owner, crew.board, "Onboarding")
+    return ["#board-body"], [f'id="phase-{phase.pk}"', "Onboarding", "Instagram ad"], []
+
+
+def _phase_updated(crew):
+    update_phase(crew.owner, crew.phases[1], name="Comparison", segment="customer")
+    return [f"#phase-{crew.phases[1].pk}", "#segment-band"], ["Comparison", "Product page"], ["Consideration"]
+
+
+def _phase_moved(crew):
+    move_phase(crew.owner, crew.phases[2], 0)
+    return ["#board-body"], [f'id="phase-{crew.phases[2].pk}"'], []
+
+
+def _phase_deleted(crew):
+    delete_phase(crew.owner, crew.phases[0])
+    return ["#board-body"], ["Product page"], [f'id="phase-{crew.phases[0].pk}"', "Instagram ad"]
+
+
+def _board_updated(crew):
+    update_board(crew.owner, crew.board, title="Webshop journey 2026")
+    return ["#board-title"], ["Webshop journey 2026"], []
+
+
+def _member_added(crew):
+    add_member(crew.owner, crew.board, "otto", Role.EDITOR)
+    return ["#members"], ["otto", "emil", "vera"], []
+
+
+def _member_removed(crew):
+    remove_member(crew.owner, crew.board, crew.walter.pk)
+    return ["#members"], ["emil", "vera"], ["walter"]
+
+
+CHANGES = [
+    pytest.param("card.created", _card_created, id="card created"),
+    pytest.param("card.updated", _card_updated, id="card updated"),
+    pytest.param("card.moved", _card_moved_to_a_lane_start, id="card moved to a lane's start"),
+    pytest.param("card.moved", _card_moved_behind_another, id="card moved behind another"),
+    pytest.param("card.deleted", _card_deleted, id="card deleted"),
+    pytest.param("phase.created", _phase_created, id="phase created"),
+    pytest.param("phase.updated", _phase_updated, id="phase updated"),
+    pytest.param("phase.moved", _phase_moved, id="phase moved"),
+    pytest.param("phase.deleted", _phase_deleted, id="phase deleted"),
+    pytest.param("board.updated", _board_updated, id="board title"),
+    pytest.param("member.added", _member_added, id="member added"),
+    pytest.param("member.removed", _member_removed, id="member removed"),
+]
+
+
+@pytest.mark.parametrize("kind, make_change", CHANGES)
+async def test_every_kind_of_change_is_broadcast(crew, kind, make_change):
+    # The editor makes the change in one tab and has the board open in a second one.
+    origin = await join(crew, crew.editor)
+    editor = await join(crew, crew.editor, origin)
+    viewer = await join(crew, crew.viewer, origin, editor)
+    owner = await join(crew, crew.owner, origin, editor, viewer)
+    before = await current_revision(crew.board.pk)
+
+    swaps, present, absent = await change(make_change, crew, origin=origin.client_id)
+
+    revision = await current_revision(crew.board.pk)
+    assert revision == before + 1
+    assert await orm(lambda: BoardEvent.objects.filter(board=crew.board).last().kind)() == kind
+    layout = await orm(lambda: [p.pk for p in Phase.objects.filter(board=crew.board).order_by("position")])()
+    # The tab that made the change shows it already; only moves come back to it
+    # (consumers.ECHOED), so that concurrent drags end in the server's order everywhere.
+    receivers = (origin, editor, viewer, owner) if kind in consumers.ECHOED else (editor, viewer, owner)
+    received = {}
+    for ws in receivers:
+        html = received[ws] = await receive_html(ws)
+        # Every card change also redraws the emotion curve.
+        curve = ["#emotion-curve"] if make_change.__name__.startswith("_card") else []
+        assert oob_swaps(html) == [*swaps, *curve, "#board-revision"], ws.user
+        assert revision_of(html) == revision
+        for text in present:
+            assert text in html, (ws.user, text)
+        for text in absent:
+            assert text not in html, (ws.user, text)
+        if "#board-body" in swaps:
+            assert phase_order(html) == layout
+            assert f'data-revision="{revision}"' in html.split('id="board-body"', 1)[1].split(">", 1)[0]
+    if origin in received:
+        assert received[origin] == received[editor]
+    await quiet(origin, editor, viewer, owner)
+    await close_all(origin, editor, viewer, owner)
+
+
+async def test_a_card_change_renders_controls_by_role(crew):
+    editor = await join(crew, crew.editor)
+    viewer = await join(crew, crew.viewer, editor)
+
+    card = await change(create_card, crew.owner, crew.phases[0], title="Checkout survey")
+
+    editor_html, viewer_html = await receive_html(editor), await receive_html(viewer)
+    for html in (editor_html, viewer_html):
+        assert f'id="card-{card.pk}"' in html and "hx-swap-oob" in html
+    # Only the editor's copy opens an editor on click.
+    assert edit_control(crew, card) in editor_html
+    assert "hx-get" not in viewer_html and "data-move-url" not in viewer_html
+    assert viewer_html != editor_html
+    await quiet(editor, viewer)
+    await close_all(editor, viewer)
+
+
+async def test_member_controls_only_for_the_owner(crew):
+    owner = await join(crew, crew.owner)
+    editor = await join(crew, crew.editor, owner)
+
+    await change(add_member, crew.owner, crew.board, "otto", Role.VIEWER)
+
+    owner_html, editor_html = await receive_html(owner), await receive_html(editor)
+    assert f"/members/{crew.outsider.pk}/delete/" in owner_html and 'class="member-form"' in owner_html
+    assert "/delete/" not in editor_html and 'class="member-form"' not in editor_html
+    await quiet(owner, editor)
+    await close_all(owner, editor)
+
+
+async def test_the_originating_tab_does_not_get_its_own_change(crew):
+    a = await join(crew, crew.editor)
+    # The same person in a second tab is another page: it must see the change.
+    a2 = await join(crew, crew.editor, a)
+    b = await join(crew, crew.viewer, a, a2)
+
+    await change(update_card, crew.editor, crew.ad, origin=a.client_id, title="Instagram reel")
+
+    for ws in (a2, b):
+        html = await receive_html(ws)
+        assert f'id="card-{crew.ad.pk}"' in html and "Instagram reel" in html
+    await quiet(a, a2, b)
+    await close_all(a, a2, b)
+
+
+def _post_as_tab(crew, user, client_id, path, data):
+    """What htmx sends from a board page: the tab's client id in X-Journeyboard-Client."""
+    client = Client()
+    client.force_login(user)
+    return client.post(f"/boards/{crew.board.pk}/{path}", data, headers={CLIENT_HEADER: client_id, "HX-Request": "true"})
+
+
+async def test_a_change_over_http_carries_the_tabs_client_id(crew):
+    a = await join(crew, crew.editor)
+    b = await join(crew, crew.viewer, a)
+
+    response = await orm(_post_as_tab)(crew, crew.editor, a.client_id, f"cards/{crew.ad.pk}/", {"title": "Instagram reel"})
+
+    assert response.status_code == 200
+    revision = await current_revision(crew.board.pk)
+    assert response["X-Board-Revision"] == str(revision)
+    html = await receive_html(b)
+    assert oob_swaps(html) == [f"#card-{crew.ad.pk}", "#emotion-curve", "#board-revision"]
+    assert "Instagram reel" in html and revision_of(html) == revision
+    await quiet(a, b)
+    await close_all(a, b)
+
+
+async def test_a_move_over_http_is_echoed_to_its_tab(crew):
+    a = await join(crew, crew.editor)
+    b = await join(crew, crew.viewer, a)
+
+    data = {"phase": crew.phases[1].pk, "position": 0}
+    response = await orm(_post_as_tab)(crew, crew.editor, a.client_id, f"cards/{crew.ad.pk}/move/", data)
+
+    assert response.status_code == 200
+    revision = await current_revision(crew.board.pk)
+    for ws in (a, b):
+        html = await receive_html(ws)
+        assert f"innerHTML:#cards-{crew.phases[1].pk}" in oob_swaps(html)
+        assert html.index(f'id="card-{crew.ad.pk}"') < html.index(f'id="card-{crew.product_page.pk}"')
+        assert revision_of(html) == revision
+    await quiet(a, b)
+    await close_all(a, b)
+
+
+async def test_a_client_id_that_is_not_one_is_never_an_origin(crew):
+    # An empty origin (a change from a shell, the import) must not match the tabs whose
+    # URL carried no usable client id either: they get every change.
+    blank = socket(crew.board.pk, crew.sessions[crew.viewer.pk], client_id="")
+    assert (await blank.connect(timeout=TIMEOUT))[0]
+    bogus = socket(crew.board.pk, crew.sessions[crew.editor.pk], client_id="NOT-HEX")
+    assert (await bogus.connect(timeout=TIMEOUT))[0]
+    await receive_json(blank)  # presence: bogus joined...
+    await receive_json(bogus)  # ...and blank is here
+
+    await change(update_card, crew.owner, crew.ad, origin="", title="Instagram reel")
+    await change(update_card, crew.owner, crew.ad, origin="NOT-HEX", title="Instagram story")
+
+    for ws in (blank, bogus):
+        assert "Instagram reel" in await receive_html(ws)
+        assert "Instagram story" in await receive_html(ws)
+    await quiet(blank, bogus)
+    await close_all(blank, bogus)
+
+
+# === 3. presence, cursors and who is editing ==========================================
+
+
+async def test_presence_join_here_and_leave(crew):
+    a = await socket_open(crew, crew.editor)
+    b = socket(crew.board.pk, crew.sessions[crew.viewer.pk], new_client_id())
+    assert (await b.connect(timeout=TIMEOUT))[0]
+
+    joined = await receive_json(a)
+    here = await receive_json(b)
+    assert joined == {
+        "type": "presence",
+        "action": "join",
+        "conn": joined["conn"],
+        "user": crew.viewer.pk,
+        "name": "vera",
+        "initials": "VE",
+        "color": joined["color"],
+        "editing": None,
+    }
+    assert here == {
+        "type": "presence",
+        "action": "here",
+        "conn": here["conn"],
+        "user": crew.editor.pk,
+        "name": "emil",
+        "initials": "EM",
+        "color": here["color"],
+        "editing": None,
+    }
+    assert re.fullmatch(r"[0-9a-f]{12}", joined["conn"]) and joined["conn"] != here["conn"]
+    assert re.fullmatch(r"#[0-9a-f]{6}", joined["color"])
+    await quiet(a, b)
+
+    await b.disconnect(timeout=TIMEOUT)
+    left = await receive_json(a)
+    assert (left["type"], left["action"], left["conn"], left["user"]) == ("presence", "leave", joined["conn"], crew.viewer.pk)
+    await quiet(a)
+    await close_all(a)
+
+
+
+
+async def test_a_newcomer_learns_what_is_being_edited(crew):
+    a = await join(crew, crew.editor)
+    await a.send_json_to({"type": "editing", "card": crew.ad.pk})
+    await settled(a)
+    b = await socket_open(crew, crew.viewer)
+    joined = await receive_json(a)
+    here = await receive_json(b)
+    assert (joined["action"], here["action"], here["editing"]) == ("join", "here", crew.ad.pk)
+    await quiet(a, b)
+    await close_all(a, b)
+
+
+async def test_cursor_reaches_the_others_rounded(crew):
+    a = await join(crew, crew.editor)
+    b = await join(crew, crew.viewer, a)
+
+    await a.send_json_to({"type": "cursor", "x": 310.549, "y": 88})
+
+    cursor = await receive_json(b)
+    assert cursor == {
+        "type": "cursor",
+        "conn": cursor["conn"],
+        "user": crew.editor.pk,
+        "name": "emil",
+        "initials": "EM",
+        "color": cursor["color"],
+        "x": 310.5,
+        "y": 88.0,
+    }
+    await quiet(a, b)
+    await close_all(a, b)
+
+
+async def test_a_cursor_flood_is_thinned(crew):
+    a = await join(crew, crew.editor)
+    b = await join(crew, crew.viewer, a)
+
+    for n in range(100):
+        await a.send_json_to({"type": "cursor", "x": n, "y": n})
+    await settled(a)  # all 100 handled (and A got none of its own back)
+
+    received = []
+    while not await b.receive_nothing(timeout=QUIET):
+        received.append(await receive_json(b))
+    assert 0 < len(received) <= CURSOR_RATE
+    assert {frame["type"] for frame in received} == {"cursor"}
+    # What gets through is the start of the flood, in order.
+    assert [frame["x"] for frame in received] == [float(n) for n in range(len(received))]
+    await quiet(a)
+    await close_all(a, b)
+
+
+async def test_editing_a_card_is_shown_to_the_others(crew):
+    a = await join(crew, crew.editor)
+    b = await join(crew, crew.viewer, a)
+
+    await a.send_json_to({"type": "editing", "card": crew.ad.pk})
+    editing = await receive_json(b)
+    assert (editing["type"], editing["card"], editing["user"]) == ("editing", crew.ad.pk, crew.editor.pk)
+    assert "channel" not in editing
+
+    await a.send_json_to({"type": "editing", "card": None})
+    closed = await receive_json(b)
+    assert (closed["type"], closed["card"]) == ("editing", None)
+    await quiet(a, b)
+    await close_all(a, b)
+
+
+@pytest.mark.parametrize("which", ["other board", "missing"])
+async def test_editing_a_card_of_another_board_is_refused(crew, which):
+    a = await join(crew, crew.editor)
+    b = await join(crew, crew.viewer, a)
+
+    card_id = crew.other_card.pk if which == "other board" else MISSING_ID
+    await a.send_json_to({"type": "editing", "card": card_id})
+
+    await receive_error(a, "invalid")
+    await settled(a)
+    await quiet(a, b)
+    await close_all(a, b)
+
+
+async def test_a_viewer_cannot_claim_to_edit(crew):
+    a = await join(crew, crew.editor)
+    viewer = await join(crew, crew.viewer, a)
+
+    await viewer.send_json_to({"type": "editing", "card": crew.ad.pk})
+
+    await receive_error(viewer, "forbidden")
+    await settled(viewer)
+    await quiet(a, viewer)
+    await close_all(a, viewer)
+
+
+# === 4. catching up after a reconnect =================================================
+
+
+async def test_sync_at_the_current_revision(crew):
+    a = await join(crew, crew.editor)
+    revision = await current_revision(crew.board.pk)
+    await a.send_json_to({"type": "sync", "revision": revision})
+    assert await receive_json(a) == {"type": "synced", "revision": revision}
+    await quiet(a)
+    await close_all(a)
+
+
+@pytest.mark.parametrize("user", ["editor", "viewer"])
+async def test_a_stale_page_gets_the_whole_board(crew, user):
+    member = getattr(crew, user)
+    a = await join(crew, member)
+    revision = await current_revision(crew.board.pk)
+
+    await a.send_json_to({"type": "sync", "revision": revision - 2})
+
+    html = await receive_html(a)
+    assert oob_swaps(html) == ["#board-body", "#board-title", "#board-revision"]
+    assert revision_of(html, resync=True) == revision
+    assert f'id="board-body" class="board-body" data-revision="{revision}"' in html
+    for card in (crew.ad, crew.newsletter, crew.product_page):
+        assert f'id="card-{card.pk}"' in html
+    assert "Elsewhere" not in html
+    # Rendered for this connection's role.
+    assert (edit_control(crew, crew.ad) in html) is (user == "editor")
+    assert ('id="add-phase"' in html) is (user == "editor")
+    await quiet(a)
+    await close_all(a)
+
+
+# === 5. moving a card over the socket ==================================================
+
+
+async def test_card_move_over_the_socket(crew):
+    a = await join(crew, crew.editor)
+    b = await join(crew, crew.viewer, a)
+    before = await current_revision(crew.board.pk)
+
+    await a.send_json_to({"type": "card.move", "card": crew.ad.pk, "phase": crew.phases[1].pk, "position": 0})
+
+    html = await receive_html(b)
+    # The tab that dragged the card gets the server's placement back too (ECHOED), as its
+    # editor sees it.
+    echo = await receive_html(a)
+    assert edit_control(crew, crew.ad) in echo and "hx-get" not in html
+    assert oob_swaps(echo) == oob_swaps(html) == [
+        f"innerHTML:#cards-{crew.phases[0].pk}",
+        f"innerHTML:#cards-{crew.phases[1].pk}",
+        f"#count-{crew.phases[0].pk}",
+        f"#count-{crew.phases[1].pk}",
+        "#emotion-curve",
+        "#board-revision",
+    ]
+    # The target lane as the server has it: the moved card first.
+    assert html.index(f'id="card-{crew.ad.pk}"') < html.index(f'id="card-{crew.product_page.pk}"')
+    assert revision_of(html) == before + 1
+    layout = await lanes(crew.board.pk)
+    assert_gap_free(layout)
+    assert [pk for pk, _ in layout[crew.phases[0].pk]] == [crew.newsletter.pk]
+    assert [pk for pk, _ in layout[crew.phases[1].pk]] == [crew.ad.pk, crew.product_page.pk]
+    event = await orm(lambda: BoardEvent.objects.filter(board=crew.board).last())()
+    assert (event.kind, event.revision, event.actor_id) == ("card.moved", before + 1, crew.editor.pk)
+    await quiet(a, b)
+    await close_all(a, b)
+
+
+async def test_card_move_within_a_lane(crew):
+    a = await join(crew, crew.editor)
+    b = await join(crew, crew.viewer, a)
+
+    await a.send_json_to({"type": "card.move", "card": crew.ad.pk, "phase": crew.phases[0].pk, "position": 99})
+
+    for ws in (b, a):
+        html = await receive_html(ws)
+        assert f"innerHTML:#cards-{crew.phases[0].pk}" in oob_swaps(html)
+        assert html.index(f'id="card-{crew.newsletter.pk}"') < html.index(f'id="card-{crew.ad.pk}"')
+    layout = await lanes(crew.board.pk)
+    assert_gap_free(layout)
+    assert [pk for pk, _ in layout[crew.phases[0].pk]] == [crew.newsletter.pk, crew.ad.pk]
+    await quiet(a, b)
+    await close_all(a, b)
+
+
+async def test_a_viewer_cannot_move_cards(crew):
+    editor = await join(crew, crew.editor)
+    viewer = await join(crew, crew.viewer, editor)
+    before = await state(crew)
+
+    await viewer.send_json_to({"type": "card.move", "card": crew.ad.pk, "phase": crew.phases[1].pk, "position": 0})
+
+    await receive_error(viewer, "forbidden")
+    await settled(viewer)
+    assert await state(crew) == before
+    await quiet(editor, viewer)
+    await close_all(editor, viewer)
+
+
+@pytest.mark.parametrize(
+    "card, phase",
+    [
+        pytest.param("other_card", "phases.0", id="card of another board"),
+        pytest.param("ad", "other_phase", id="phase of another board"),
+        pytest.param("other_card", "other_phase", id="both of another board"),
+        pytest.param("missing", "phases.0", id="no such card"),
+        pytest.param("ad", "missing", id="no such phase"),
+    ],
+)
+async def test_moving_outside_the_board_is_refused(crew, card, phase):
+    def pk(name):
+        if name == "missing":
+            return MISSING_ID
+        if name == "phases.0":
+            return crew.phases[0].pk
+        return getattr(crew, name).pk
+
+    a = await join(crew, crew.editor)
+    b = await join(crew, crew.viewer, a)
+    elsewhere = await join(crew, crew.editor, board=crew.other)
+    before = await state(crew)
+
+    await a.send_json_to({"type": "card.move", "card": pk(card), "phase": pk(phase), "position": 0})
+
+    await receive_error(a, "invalid")
+    await settled(a)
+    assert await state(crew) == before
+    await quiet(a, b, elsewhere)
+    await close_all(a, b, elsewhere)
+
+
+async def test_moving_a_card_with_an_id_beyond_any_database_integer(crew):
+    # JSON has no integer limit; a page (or anyone with a socket) can send 2**70.
+    a = await join(crew, crew.editor)
+    before = await state(crew)
+
+    await a.send_json_to({"type": "card.move", "card": 2**70, "phase": crew.phases[0].pk, "position": 0})
+
+    await receive_error(a, "invalid")
+    await settled(a)
+    assert await state(crew) == before
+    await close_all(a)
+
+
+# === 6. frames that are not what the protocol says =====================================
+
+BAD_FRAMES = [
+    pytest.param("{not json", "malformed", id="malformed JSON"),
+    pytest.param("[1, 2, 3]", "malformed", id="a JSON list"),
+    pytest.param('"card.move"', "malformed", id="a JSON string"),
+    pytest.param("[" * 2000 + "]" * 2000, "malformed", id="deeply nested JSON"),
+    pytest.param(json.dumps({"type": "board.change", "html": {"viewer": "<p>"}}), "unknown_type", id="a group message type"),
+    pytest.param(json.dumps({"type": "presence.join"}), "unknown_type", id="a handler name"),
+    pytest.param(json.dumps({"card": 1}), "unknown_type", id="no type"),
+    pytest.param(json.dumps({"type": "card.move", "card": "AD", "phase": "P0"}), "invalid", id="missing fields"),
+    pytest.param(json.dumps({"type": "card.move", "card": "AD", "phase": "P1", "position": True}), "invalid", id="bool as int"),
+    pytest.param(json.dumps({"type": "sync", "revision": "7"}), "invalid", id="revision as string"),
+    pytest.param('{"type": "cursor", "x": NaN, "y": 10}', "invalid", id="NaN coordinate"),
+    pytest.param('{"type": "cursor", "x": 10, "y": 1e999}', "invalid", id="infinite coordinate"),
+    pytest.param(json.dumps({"type": "cursor", "x": 10, "y": 10**12}), "invalid", id="huge coordinate"),
+    pytest.param(b'{"type": "sync", "revision": 0}', "invalid", id="binary frame"),
+    pytest.param(json.dumps({"type": "sync", "revision": 0, "pad": "x" * MAX_FRAME_BYTES}), "too_large", id="over 64 KiB"),
+]
+
+
+@pytest.mark.parametrize("frame, code", BAD_FRAMES)
+async def test_a_bad_frame_is_answered_and_the_socket_stays_open(crew, frame, code):
+    a = await join(crew, crew.editor)
+    b = await join(crew, crew.viewer, a)
+    if isinstance(frame, str):
+        frame = frame.replace('"AD"', str(crew.ad.pk)).replace('"P0"', str(crew.phases[0].pk))
+        frame = frame.replace('"P1"', str(crew.phases[1].pk))
+    before = await state(crew)
+
+    if isinstance(frame, bytes):
+        await a.send_to(bytes_data=frame)
+    else:
+        await a.send_to(text_data=frame)
+
+    await receive_error(a, code)
+    await settled(a)
+    assert await state(crew) == before
+    await quiet(a, b)
+    # The others still get what happens on the board.
+    await change(update_card, crew.owner, crew.ad, title="Instagram reel")
+    assert "Instagram reel" in await receive_html(b)
+    assert "Instagram reel" in await receive_html(a)
+    await quiet(a, b)
+    await close_all(a, b)
+
+
+# === 7. membership changes while connected ============================================
+
+
+async def test_removing_a_member_closes_their_socket(crew):
+    editor = await join(crew, crew.editor)
+    viewer = await join(crew, crew.viewer, editor)
+    owner = await join(crew, crew.owner, editor, viewer)
+
+    await change(remove_member, crew.owner, crew.board, crew.editor.pk)
+
+    # The removed member gets no more of the board, only the close.
+    await assert_closed(editor, consumers.CLOSE_NOT_A_MEMBER)
+    for ws in (viewer, owner):
+        html = await receive_html(ws)
+        assert oob_swaps(html) == ["#members", "#board-revision"]
+        assert "emil" not in html
+    await quiet(editor)
+    await editor.disconnect(timeout=TIMEOUT)
+    for ws in (viewer, owner):
+        left = await receive_json(ws)
+        assert (left["action"], left["user"]) == ("leave", crew.editor.pk)
+
+    # Nor anything afterwards.
+    await change(update_card, crew.owner, crew.ad, title="Instagram reel")
+    for ws in (viewer, owner):
+        assert "Instagram reel" in await receive_html(ws)
+    await quiet(viewer, owner, editor)
+    await close_all(viewer, owner)
+
+
+async def test_removing_someone_else_keeps_the_socket(crew):
+    viewer = await join(crew, crew.viewer)
+    await change(remove_member, crew.owner, crew.board, crew.walter.pk)
+    assert "#members" in oob_swaps(await receive_html(viewer))
+    await settled(viewer)
+    await close_all(viewer)
+
+
+async def test_promotion_sends_the_new_role_and_html_for_it(crew):
+    editor = await join(crew, crew.editor)
+    viewer = await join(crew, crew.viewer, editor)
+
+    await change(add_member, crew.owner, crew.board, "vera", Role.EDITOR)
+
+    assert await receive_json(viewer) == {"type": "role", "role": "editor"}
+    assert "#members" in oob_swaps(await receive_html(viewer))
+    assert "#members" in oob_swaps(await receive_html(editor))
+    await quiet(editor)
+    # From now on this socket gets the editor's HTML, with the controls...
+    card = await change(create_card, crew.owner, crew.phases[0], title="Checkout survey")
+    assert edit_control(crew, card) in await receive_html(viewer)
+    await receive_html(editor)
+    # ...and may move cards.
+    await viewer.send_json_to({"type": "card.move", "card": card.pk, "phase": crew.phases[1].pk, "position": 0})
+    for ws in (editor, viewer):
+        assert f"innerHTML:#cards-{crew.phases[1].pk}" in oob_swaps(await receive_html(ws))
+    await quiet(viewer, editor)
+    await close_all(editor, viewer)
+
+
+async def test_demotion_sends_the_new_role_and_takes_the_controls_away(crew):
+    editor = await join(crew, crew.editor)
+
+    await change(add_member, crew.owner, crew.board, "emil", Role.VIEWER)
+
+    assert await receive_json(editor) == {"type": "role", "role": "viewer"}
+    await receive_html(editor)
+    card = await change(create_card, crew.owner, crew.phases[0], title="Checkout survey")
+    assert "hx-get" not in await receive_html(editor)
+    before = await state(crew)
+    await editor.send_json_to({"type": "card.move", "card": card.pk, "phase": crew.phases[1].pk, "position": 0})
+    await receive_error(editor, "forbidden")
+    assert await state(crew) == before
+    await quiet(editor)
+    await close_all(editor)
+
+
+async def test_a_role_change_of_someone_else_sends_no_role(crew):
+    viewer = await join(crew, crew.viewer)
+    await change(add_member, crew.owner, crew.board, "walter", Role.EDITOR)
+    assert "#members" in oob_swaps(await receive_html(viewer))
+    await quiet(viewer)
+    await close_all(viewer)
+
+
+# === 8. a failure inside one consumer ==================================================
+
+
+def _boom(*args, **kwargs):
+    raise RuntimeError("simulated failure")
+
+
+@pytest.mark.parametrize(
+    "target, stale",
+    [
+        pytest.param("render_resync", True, id="rendering a resync"),
+        pytest.param("get_board_for_user", False, id="the access check"),
+    ],
+)
+async def test_a_server_error_closes_only_that_connection(crew, monkeypatch, target, stale, caplog):
+    a = await join(crew, crew.editor)
+    b = await join(crew, crew.viewer, a)
+    revision = await current_revision(crew.board.pk)
+    monkeypatch.setattr(consumers, target, _boom)
+
+    await a.send_json_to({"type": "sync", "revision": revision - 1 if stale else revision})
+
+    await receive_error(a, "server_error")
+    await assert_closed(a, consumers.CLOSE_SERVER_ERROR)
+    assert any(record.exc_info and "simulated failure" in str(record.exc_info[1]) for record in caplog.records)
+    # The server leaves the group as it closes: the others see that tab leave at once...
+    left = await receive_json(b)
+    assert (left["action"], left["user"]) == ("leave", crew.editor.pk)
+    await a.disconnect(timeout=TIMEOUT)
+    await quiet(b)
+    # ...and carry on.
+    monkeypatch.undo()
+    await change(update_card, crew.owner, crew.ad, title="Instagram reel")
+    assert "Instagram reel" in await receive_html(b)
+    await settled(b)
+    await quiet(a, b)
+    await close_all(b)
+
+
+# === after the server closed a socket ==================================================
+
+
+async def _remove_the_editor(crew, monkeypatch, editor):
+    await change(remove_member, crew.owner, crew.board, crew.editor.pk)
+    await assert_closed(editor, consumers.CLOSE_NOT_A_MEMBER)
+
+
+async def _fail_the_editors_consumer(crew, monkeypatch, editor):
+    monkeypatch.setattr(consumers, "render_resync", _boom)
+    await editor.send_json_to({"type": "sync", "revision": -1})
+    await receive_error(editor, "server_error")
+    await assert_closed(editor, consumers.CLOSE_SERVER_ERROR)
+    monkeypatch.undo()
+
+
+@pytest.mark.parametrize(
+    "close",
+    [
+        pytest.param(_remove_the_editor, id="removed from the board"),
+        pytest.param(_fail_the_editors_consumer, id="server error"),
+    ],
+)
+async def test_a_socket_the_server_closed_is_sent_nothing_more(crew, monkeypatch, close):
+    """Between the server's close frame and the browser's answer the consumer still runs.
+    ASGI allows no send after websocket.close (daphne raises), and a member just removed
+    must not see another change, cursor or who-is-editing of the board."""
+    editor = await join(crew, crew.editor)
+    owner = await join(crew, crew.owner, editor)
+    await close(crew, monkeypatch, editor)
+    while not await owner.receive_nothing(timeout=QUIET):
+        await owner.receive_from()  # the members list, when the editor was removed
+
+    await change(update_card, crew.owner, crew.ad, title="Instagram reel")
+    await owner.send_json_to({"type": "cursor", "x": 1, "y": 2})
+    await owner.send_json_to({"type": "editing", "card": crew.ad.pk})
+    assert "Instagram reel" in await receive_html(owner)
+    await settled(owner)
+
+    await quiet(editor)
+    await close_all(editor, owner)
