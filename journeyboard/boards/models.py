@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
@@ -11,6 +12,8 @@ NOTE_MAX = 5000
 DESCRIPTION_MAX = 2000
 PHASE_NAME_MAX = 80
 NOTE_PREVIEW = 240
+KPI_NAME_MAX = 60
+KPI_UNIT_MAX = 12
 
 def text_field(label, max_length, **options):
     """A TextField whose max_length is also checked by full_clean (Django only
@@ -26,6 +29,9 @@ class Board(models.Model):
     description = text_field(_("description"), DESCRIPTION_MAX, blank=True)
     language = models.CharField(_("language"), max_length=5, choices=LANGUAGES, default="en")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owned_boards")
+    # Seed 004: loyal customers who recommend the brand bring new buyers into awareness,
+    # so the journey is a cycle; drawn as an arrow from the last phase back to the first.
+    ambassador_loop = models.BooleanField(_("ambassadors feed awareness again"), default=False)
     # Grows by one on every change; clients compare it to know whether they missed something.
     revision = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -47,6 +53,13 @@ class Phase(models.Model):
     position = models.PositiveIntegerField(default=0)
     segment = models.CharField(_("segment"), max_length=10, choices=Segment.choices, default=Segment.BUYER)
     color = models.CharField(_("colour"), max_length=7, default="#4f7cff", validators=[hex_colour])
+    # An optional KPI per phase, e.g. "conversion 3.2 % target 4 %" (seed 004: buyer phases
+    # measure conversion, customer phases retention and satisfaction).
+    kpi_name = models.CharField(_("KPI"), max_length=KPI_NAME_MAX, blank=True)
+    kpi_value = models.DecimalField(_("current value"), max_digits=14, decimal_places=4, null=True, blank=True)
+    kpi_target = models.DecimalField(_("target"), max_digits=14, decimal_places=4, null=True, blank=True)
+    kpi_unit = models.CharField(_("unit"), max_length=KPI_UNIT_MAX, blank=True)
+    kpi_lower_is_better = models.BooleanField(_("lower is better"), default=False)
 
     class Meta:
         ordering = ["position", "pk"]
@@ -54,6 +67,22 @@ class Phase(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        super().clean()
+        if self.kpi_target is not None and self.kpi_value is None:
+            raise ValidationError({"kpi_value": _("A target needs a current value.")})
+        if (self.kpi_value is not None or self.kpi_unit) and not self.kpi_name.strip():
+            raise ValidationError({"kpi_name": _("Give the KPI a name, e.g. “conversion”.")})
+
+    @property
+    def kpi_status(self):
+        """"on" or "off" target, or "" when there is nothing to compare."""
+        if self.kpi_value is None or self.kpi_target is None:
+            return ""
+        if self.kpi_lower_is_better:
+            return "on" if self.kpi_value <= self.kpi_target else "off"
+        return "on" if self.kpi_value >= self.kpi_target else "off"
 
 
 class Card(models.Model):
@@ -108,12 +137,21 @@ class Persona(models.Model):
     goals = text_field(_("goals"), 2000, blank=True)
     frustrations = text_field(_("frustrations"), 2000, blank=True)
     quote = models.CharField(_("quote"), max_length=300, blank=True)
+    color = models.CharField(_("colour"), max_length=7, default="#7a5af8", validators=[hex_colour])
 
     class Meta:
         ordering = ["pk"]
 
     def __str__(self):
         return self.name
+
+    @property
+    def initials(self):
+        """Up to two letters for the avatar: "Sanne de Vries" -> "SV", "Jürgen" -> "JÜ"."""
+        words = self.name.split()
+        if len(words) >= 2:
+            return (words[0][0] + words[-1][0]).upper()
+        return self.name[:2].upper()
 
 
 class Role(models.TextChoices):
