@@ -1,7 +1,7 @@
 from django.urls import include, path
 
-from journeyboard.accounts.views import signup
-from journeyboard.boards.views import boards, cards, members, phases, transfer
+from journeyboard.accounts.views import LoginView, signup
+from journeyboard.boards.views import boards, cards, members, personas, phases, summary, transfer
 from journeyboard.export import views as export
 
 board = "boards/<int:board_id>/"
@@ -9,6 +9,8 @@ board = "boards/<int:board_id>/"
 urlpatterns = [
     path("", boards.board_list, name="board-list"),
     path("accounts/signup/", signup, name="signup"),
+    # Before Django's own: the same login page, with failed attempts counted (accounts/ratelimit.py).
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("boards/", boards.board_create, name="board-create"),
     path("boards/import/", transfer.board_import, name="board-import"),
@@ -21,6 +23,7 @@ urlpatterns = [
     path(board + "export.pdf", export.board_pdf, name="board-export-pdf"),
     path(board + "phases/", phases.phase_create, name="phase-create"),
     path(board + "phases/<int:phase_id>/", phases.phase_update, name="phase-update"),
+    path(board + "phases/<int:phase_id>/kpi/", phases.phase_kpi, name="phase-kpi"),
     path(board + "phases/<int:phase_id>/move/", phases.phase_move, name="phase-move"),
     path(board + "phases/<int:phase_id>/delete/", phases.phase_delete, name="phase-delete"),
     path(board + "phases/<int:phase_id>/cards/", cards.phase_cards_or_create, name="card-create"),
@@ -30,6 +33,11 @@ urlpatterns = [
     path(board + "cards/<int:card_id>/delete/", cards.card_delete, name="card-delete"),
     path(board + "members/", members.member_list_or_add, name="members"),
     path(board + "members/<int:user_id>/delete/", members.member_remove, name="member-remove"),
+    path(board + "personas/", personas.persona_list_or_create, name="personas"),
+    path(board + "personas/<int:persona_id>/", personas.persona_detail_or_update, name="persona"),
+    path(board + "personas/<int:persona_id>/edit/", personas.persona_edit_form, name="persona-edit"),
+    path(board + "personas/<int:persona_id>/delete/", personas.persona_delete, name="persona-delete"),
+    path(board + "summary/", summary.board_summary, name="board-summary"),
 ]
 
 handler403 = "journeyboard.boards.views.errors.handler403"

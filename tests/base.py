@@ -14,6 +14,7 @@ from django.test import TestCase
 from journeyboard.boards.cards import create_card
 from journeyboard.boards.lifecycle import create_board
 from journeyboard.boards.models import Board, BoardEvent, Card, Membership, Phase, Role
+from journeyboard.boards.phases import KPI_FIELDS
 
 PASSWORD = "correct horse battery staple"
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -56,11 +57,13 @@ def board_state(board):
     """Everything a refused request must leave exactly as it was, read fresh from the DB."""
     fresh = Board.objects.get(pk=board.pk)
     return {
-        "board": (fresh.title, fresh.description, fresh.revision),
+        "board": (fresh.title, fresh.description, fresh.revision, fresh.ambassador_loop),
         "boards": Board.objects.count(),
         "events": list(BoardEvent.objects.filter(board=board).values_list("revision", "kind")),
         "phases": list(
-            Phase.objects.filter(board=board).order_by("pk").values_list("pk", "name", "segment", "color", "position")
+            Phase.objects.filter(board=board)
+            .order_by("pk")
+            .values_list("pk", "name", "segment", "color", "position", *KPI_FIELDS)
         ),
         "cards": list(
             Card.objects.filter(phase__board=board)

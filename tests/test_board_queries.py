@@ -47,6 +47,6 @@ class BoardQueryCountTests(BaseTestCase):
     def test_board_page_query_budget(self):
         board = import_board(self.owner, document(10, 30))
         self.login(self.owner)
-        # session, user, membership+board, phases, cards (with authors)
-        with self.assertNumQueries(5):
+        # session, user, membership+board, phases, cards (with authors), personas (side panel)
+        with self.assertNumQueries(6):
             self.client.get(f"/boards/{board.pk}/")

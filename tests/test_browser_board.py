@@ -196,7 +196,7 @@ class CardJourneyTests(BrowserTestCase):
         expect(page.locator(f"#phase-{awareness.pk} input.phase-name")).to_have_value("Bewustwording")
         settled(page)  # the renamed lane was swapped in: open the menu of the new one
 
-        page.locator(f"#phase-{awareness.pk} summary").click()
+        page.locator(f"#phase-{awareness.pk} .phase-menu summary").click()
         page.locator(f"#phase-{awareness.pk} button", has_text="Move left").click()
         expect(page.locator(".lane input.phase-name").first).to_have_value("Bewustwording")
         expect(page.locator(".band-run")).to_have_text(["Buyer journey", "Customer journey"])

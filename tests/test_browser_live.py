@@ -127,6 +127,31 @@ class LiveCurveTests(TwoPeopleTestCase):
         )
 
 
+class LiveJourneyDepthTests(TwoPeopleTestCase):
+    def test_a_kpi_and_the_loop_set_in_one_browser_appear_in_the_other(self):
+        anna, bert = self.both()
+        phase = self.phases[2]
+        anna.locator(f"#kpi-{phase.pk} > summary").click()
+        editor = anna.locator(f"#kpi-{phase.pk} form")
+        editor.locator("input[name=kpi_name]").fill("Conversion")
+        editor.locator("input[name=kpi_value]").fill("3,2")
+        editor.locator("input[name=kpi_target]").fill("4")
+        editor.locator("input[name=kpi_unit]").fill("%")
+        editor.locator("button[type=submit]").click()
+
+        chip = bert.locator(f"#kpi-{phase.pk}")
+        expect(chip).to_contain_text("Conversion", timeout=LIVE)
+        expect(chip.locator(".kpi-value")).to_have_text("3.2\u00a0%")
+        expect(bert.locator(f"#kpi-{phase.pk} > summary")).to_have_class("kpi kpi-off")
+        expect(anna.locator(f"#kpi-{phase.pk} > summary")).to_have_class("kpi kpi-off")
+
+        expect(bert.locator("#loop .loop-path")).to_have_count(0)
+        anna.locator("#loop-toggle label").click()
+        expect(bert.locator("#loop .loop-path")).to_have_count(1, timeout=LIVE)
+        expect(bert.locator("#loop-toggle input[type=checkbox]")).to_be_checked()
+        expect(anna.locator("#loop .loop-path")).to_have_count(1)
+
+
 class ReconnectTests(TwoPeopleTestCase):
     def stop_server(self):
         cls = type(self)

@@ -18,6 +18,7 @@ Waiting is always for a frame (`receive_from` with a timeout) or for quiet
 
 import json
 import re
+from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
@@ -363,7 +364,15 @@ def _card_moved_behind_another(crew):
     source, target = crew.phases[0].pk, crew.phases[1].pk
     card = crew.ad.pk
     return (
-        [f"innerHTML:#cards-{source}", f"innerHTML:#cards-{target}", f"#count-{source}", f"#count-{target}"],
+        [
+            f"innerHTML:#cards-{source}",
+            f"innerHTML:#cards-{target}",
+            f"#count-{source}",
+            f"#count-{target}",
+            # The ad has a channel: both lanes' channel footers changed.
+            f"#channels-{source}",
+            f"#channels-{target}",
+        ],
         [f'id="card-{card}"', f'<span id="count-{source}"', f'<span id="count-{target}"'],
         [],
     )
@@ -372,7 +381,8 @@ def _card_moved_behind_another(crew):
 def _card_deleted(crew):
     card, lane = crew.ad.pk, crew.phases[0].pk
     delete_card(crew.owner, crew.ad)
-    return [f"delete:#card-{card}", f"#count-{lane}"], [">1</span>"], ["Instagram ad"]
+    # The ad had a channel, so the lane's channel footer changes too.
+    return [f"delete:#card-{card}", f"#count-{lane}", f"#channels-{lane}"], [">1</span>"], ["Instagram ad"]
 
 
 def _phase_created(crew):
@@ -397,7 +407,18 @@ def _phase_deleted(crew):
 
 def _board_updated(crew):
     update_board(crew.owner, crew.board, title="Webshop journey 2026")
-    return ["#board-title"], ["Webshop journey 2026"], []
+    return ["#board-title", "#loop-toggle", "#loop"], ["Webshop journey 2026"], []
+
+
+def _phase_kpi_set(crew):
+    phase = crew.phases[1]
+    update_phase(crew.editor, phase, kpi_name="Conversion", kpi_value=Decimal("3.2"), kpi_target=Decimal("4"), kpi_unit="%")
+    return [f"#phase-{phase.pk}", "#segment-band"], ["Conversion", "kpi kpi-off", "target 4"], []
+
+
+def _loop_switched_on(crew):
+    update_board(crew.owner, crew.board, ambassador_loop=True)
+    return ["#board-title", "#loop-toggle", "#loop"], ["Ambassadors bring new customers into awareness", 'class="loop-path"'], []
 
 
 def _member_added(crew):
@@ -421,6 +442,8 @@ CHANGES = [
     pytest.param("phase.moved", _phase_moved, id="phase moved"),
     pytest.param("phase.deleted", _phase_deleted, id="phase deleted"),
     pytest.param("board.updated", _board_updated, id="board title"),
+    pytest.param("phase.updated", _phase_kpi_set, id="phase KPI set"),
+    pytest.param("board.updated", _loop_switched_on, id="loop switched on"),
     pytest.param("member.added", _member_added, id="member added"),
     pytest.param("member.removed", _member_removed, id="member removed"),
 ]
@@ -728,7 +751,7 @@ async def test_a_stale_page_gets_the_whole_board(crew, user):
     await a.send_json_to({"type": "sync", "revision": revision - 2})
 
     html = await receive_html(a)
-    assert oob_swaps(html) == ["#board-body", "#board-title", "#board-revision"]
+    assert oob_swaps(html) == ["#board-body", "#board-title", "#loop-toggle", "#personas", "#persona-count", "#board-revision"]
     assert revision_of(html, resync=True) == revision
     assert f'id="board-body" class="board-body" data-revision="{revision}"' in html
     for card in (crew.ad, crew.newsletter, crew.product_page):
@@ -761,6 +784,8 @@ async def test_card_move_over_the_socket(crew):
         f"innerHTML:#cards-{crew.phases[1].pk}",
         f"#count-{crew.phases[0].pk}",
         f"#count-{crew.phases[1].pk}",
+        f"#channels-{crew.phases[0].pk}",
+        f"#channels-{crew.phases[1].pk}",
         "#emotion-curve",
         "#board-revision",
     ]

@@ -22,21 +22,23 @@ def unicode_document():
         "title": "Größe matters 🚲",
         "description": "Zoë's <b>x</b> & co.\nSecond line",
         "language": "de",
+        "ambassador_loop": False,
         "personas": [
-            {"name": "Zoë", "role": "Fahrerin", "goals": "Größe 🚀", "frustrations": "<b>x</b>", "quote": "“Quote”"},
-            {"name": "Ümit", "role": "", "goals": "", "frustrations": "", "quote": ""},
+            {"name": "Zoë", "role": "Fahrerin", "goals": "Größe 🚀", "frustrations": "<b>x</b>", "quote": "“Quote”", "color": "#0E8A7D"},
+            {"name": "Ümit", "role": "", "goals": "", "frustrations": "", "quote": "", "color": "#c25e0c"},
         ],
         "phases": [
             {
                 "name": "Oriëntatie 🧭",
                 "segment": "buyer",
                 "color": "#ABCDEF",
+                "kpi": {"name": "Umsatz <b>pro</b> Kunde", "value": -0.5, "target": 1200, "unit": "€", "lower_is_better": True},
                 "cards": [
                     {"title": "<b>x</b>", "note": "Größe\n\tTab", "channel": "", "emotion": None, "kind": "idea"},
                     {"title": "ë", "note": "", "channel": "reviews", "emotion": -2, "kind": "pain"},
                 ],
             },
-            {"name": "Leer", "segment": "customer", "color": "#000000", "cards": []},
+            {"name": "Leer", "segment": "customer", "color": "#000000", "kpi": None, "cards": []},
         ],
     }
 
@@ -119,18 +121,20 @@ class ExportTests(JsonTestCase):
                 "title": "Webshop journey",
                 "description": "",
                 "language": "en",
-                "personas": [{"name": "Sanne", "role": "Commuter", "goals": "Speed", "frustrations": "Jams", "quote": "Go"}],
+                "ambassador_loop": False,
+                "personas": [{"name": "Sanne", "role": "Commuter", "goals": "Speed", "frustrations": "Jams", "quote": "Go", "color": "#7a5af8"}],
                 "phases": [
                     {
                         "name": "Awareness",
                         "segment": "buyer",
                         "color": "#4f7cff",
+                        "kpi": None,
                         "cards": [
                             {"title": "Instagram ad", "note": "", "channel": "advertising", "emotion": 1, "kind": "touchpoint"}
                         ],
                     },
-                    {"name": "Consideration", "segment": "buyer", "color": "#12a4b8", "cards": []},
-                    {"name": "Decision", "segment": "buyer", "color": "#2fb67c", "cards": []},
+                    {"name": "Consideration", "segment": "buyer", "color": "#12a4b8", "kpi": None, "cards": []},
+                    {"name": "Decision", "segment": "buyer", "color": "#2fb67c", "kpi": None, "cards": []},
                 ],
             },
         )
@@ -206,7 +210,7 @@ class RoundTripTests(JsonTestCase):
         self.assertEqual(exported["personas"], [])
         self.assertEqual(
             exported["phases"],
-            [{"name": "Only", "segment": "buyer", "color": "#4f7cff", "cards": [{"title": "Card", "note": "", "channel": "", "emotion": None, "kind": "touchpoint"}]}],
+            [{"name": "Only", "segment": "buyer", "color": "#4f7cff", "kpi": None, "cards": [{"title": "Card", "note": "", "channel": "", "emotion": None, "kind": "touchpoint"}]}],
         )
 
 

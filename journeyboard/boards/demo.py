@@ -52,9 +52,29 @@ DEMO_CARDS = [
 ]
 
 
+# (name, value, target, unit, lower is better) for some phases, by phase index: buyer
+# phases measure conversion, customer phases retention and satisfaction (seed 004).
+DEMO_KPIS = {
+    1: ("Ad click rate", 1.8, 2.5, "%", False),
+    3: ("Test-ride bookings", 46, 40, "/ week", False),
+    5: ("Conversion", 3.2, 4, "%", False),
+    6: ("Returns", 4.1, 5, "%", True),
+    8: ("Retention", 81, 75, "%", False),
+    9: ("NPS", 42, 40, "", False),
+}
+
+
+def _kpi(index):
+    if index not in DEMO_KPIS:
+        return None
+    name, value, target, unit, lower = DEMO_KPIS[index]
+    return {"name": name, "value": value, "target": target, "unit": unit, "lower_is_better": lower}
+
+
 def demo_document():
     phases = template_phases("customer10", "en")
-    for phase, cards in zip(phases, DEMO_CARDS):
+    for index, (phase, cards) in enumerate(zip(phases, DEMO_CARDS)):
+        phase["kpi"] = _kpi(index)
         phase["cards"] = [
             {"title": t, "note": n, "channel": c, "emotion": e, "kind": k} for t, n, c, e, k in cards
         ]
@@ -63,6 +83,7 @@ def demo_document():
         "title": DEMO_TITLE,
         "description": "From latent need to ambassador, mapped in a workshop.",
         "language": "en",
+        "ambassador_loop": True,
         "personas": [
             {
                 "name": "Sanne",
@@ -70,6 +91,7 @@ def demo_document():
                 "goals": "Get to work faster without the car.",
                 "frustrations": "Traffic jams, unclear prices.",
                 "quote": "I want to arrive fresh, not sweaty.",
+                "color": "#7a5af8",
             }
         ],
         "phases": phases,

@@ -2,19 +2,32 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .catalog import EMOTIONS, LANGUAGES, TEMPLATE_CHOICES
-from .models import Board, Card, Phase, Role
+from .models import Board, Card, Persona, Phase, Role
 
 
 class BoardCreateForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=Board._meta.get_field("title").max_length)
+    # Optional only when a persona is named: the board is then called after them.
+    title = forms.CharField(label=_("Title"), max_length=Board._meta.get_field("title").max_length, required=False)
     template = forms.ChoiceField(label=_("Template"), choices=TEMPLATE_CHOICES, initial="customer10")
     language = forms.ChoiceField(label=_("Language of the board"), choices=LANGUAGES, initial="en")
+    # Ignored by templates without examples (buyer, blank); the label says which have them.
+    examples = forms.BooleanField(label=_("Add example touchpoints (10- and 8-step journeys)"), required=False)
+    persona_name = forms.CharField(label=_("Persona name"), max_length=Persona._meta.get_field("name").max_length, required=False)
+    persona_role = forms.CharField(label=_("Persona role"), max_length=Persona._meta.get_field("role").max_length, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("title") and not cleaned.get("persona_name") and "title" not in self.errors:
+            self.add_error("title", self.fields["title"].error_messages["required"])
+        if cleaned.get("persona_role") and not cleaned.get("persona_name") and "persona_name" not in self.errors:
+            self.add_error("persona_name", _("Give the persona a name, or leave the role empty."))
+        return cleaned
 
 
 class BoardEditForm(forms.ModelForm):
     class Meta:
         model = Board
-        fields = ["title", "description"]
+        fields = ["title", "description", "ambassador_loop"]
 
 
 class CardForm(forms.ModelForm):
@@ -40,10 +53,49 @@ class PhaseForm(forms.ModelForm):
         widgets = {"color": forms.TextInput(attrs={"type": "color"})}
 
 
+class NumberField(forms.DecimalField):
+    """A decimal typed the Dutch/German way ("3,2") or the English way ("3.2")."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.strip().replace(" ", "").replace("\u00a0", "")
+            if "," in value and "." in value:
+                # The last separator is the decimal one: "1.234,5" and "1,234.5".
+                thousands = "." if value.rfind(",") > value.rfind(".") else ","
+                value = value.replace(thousands, "")
+            value = value.replace(",", ".")
+        return super().to_python(value)
+
+
+class PhaseKpiForm(forms.ModelForm):
+    """A phase's KPI. Every field is posted; all empty removes the KPI."""
+
+    kpi_value = NumberField(label=_("Current value"), required=False, max_digits=14, decimal_places=4)
+    kpi_target = NumberField(label=_("Target"), required=False, max_digits=14, decimal_places=4)
+
+    class Meta:
+        model = Phase
+        fields = ["kpi_name", "kpi_value", "kpi_target", "kpi_unit", "kpi_lower_is_better"]
+
+
 class PhaseCreateForm(forms.ModelForm):
     class Meta:
         model = Phase
         fields = ["name", "segment"]
+
+
+class PersonaForm(forms.ModelForm):
+    # Not required: left empty, a new persona takes the next avatar colour
+    # (personas.create_persona) and an existing one keeps its own.
+    color = forms.CharField(label=_("Colour"), max_length=7, required=False, widget=forms.TextInput(attrs={"type": "color"}))
+
+    class Meta:
+        model = Persona
+        fields = ["name", "role", "goals", "frustrations", "quote", "color"]
+        widgets = {"goals": forms.Textarea(attrs={"rows": 3}), "frustrations": forms.Textarea(attrs={"rows": 3})}
+
+    def clean_color(self):
+        return self.cleaned_data["color"] or (self.instance.color if self.instance.pk else "")
 
 
 class PositionForm(forms.Form):

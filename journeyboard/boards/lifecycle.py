@@ -8,26 +8,41 @@ from django.core.exceptions import ValidationError
 
 from .catalog import LANGUAGE_CODES, TEMPLATES, template_phases
 from .changes import board_change, record
+from .examples import template_examples
 from .models import Board
 from .transfer import FORMAT, export_board, import_board
 
-BOARD_FIELDS = ("title", "description")
+BOARD_FIELDS = ("title", "description", "ambassador_loop")
 
 
-def create_board(actor, title, template="blank", language="en", description=""):
-    """A new board owned by `actor`, with the template's phases named in `language`."""
+def create_board(actor, title, template="blank", language="en", description="", examples=False, persona_name="", persona_role=""):
+    """A new board owned by `actor`, with the template's phases named in `language`.
+
+    With `examples`, the phases start with the template's example cards in `language`
+    (templates without examples start empty). It is all one import, so the board,
+    its phases and cards are saved in one transaction and recorded as one event.
+    """
     if template not in TEMPLATES:
         raise ValidationError({"template": _("Unknown template.")})
     if language not in LANGUAGE_CODES:
         raise ValidationError({"language": _("Unknown language.")})
+    # Starting from a persona: the board maps their journey, and is named after them
+    # (in the board's language, like its phases) unless it was given a title.
+    personas = [{"name": persona_name, "role": persona_role}] if persona_name else []
+    if persona_name and not title:
+        with override(language):
+            title = _("Journey of %(name)s") % {"name": persona_name}
     document = {
         "format": FORMAT,
         "title": title,
         "description": description,
         "language": language,
-        "personas": [],
+        "personas": personas,
         "phases": [{**phase, "cards": []} for phase in template_phases(template, language)],
     }
+    if examples:
+        for phase, cards in zip(document["phases"], template_examples(template, language)):
+            phase["cards"] = cards
     return import_board(actor, document)
 
 

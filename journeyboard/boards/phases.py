@@ -1,18 +1,26 @@
 """Phases (the lanes of a board): create, edit, reorder and delete."""
 
+from decimal import Decimal
+
 from .catalog import palette_colour
 from .changes import board_change, clamp, fresh, in_order, record, renumber
 from .models import Phase
 
-PHASE_FIELDS = ("name", "segment", "color")
+KPI_FIELDS = ("kpi_name", "kpi_value", "kpi_target", "kpi_unit", "kpi_lower_is_better")
+PHASE_FIELDS = ("name", "segment", "color", *KPI_FIELDS)
 
 
 def _phases(board_id, exclude=None):
     return in_order(Phase.objects.filter(board_id=board_id), exclude)
 
 
-def _snapshot(phase):
-    return {name: getattr(phase, name) for name in PHASE_FIELDS}
+def _jsonable(value):
+    # Events are JSON: KPI numbers are kept as exact decimal strings.
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def _snapshot(phase, fields=PHASE_FIELDS):
+    return {name: _jsonable(getattr(phase, name)) for name in fields}
 
 
 def create_phase(actor, board, name, segment="buyer", color=""):
@@ -32,12 +40,12 @@ def update_phase(actor, phase, **fields):
         raise ValueError(f"not editable phase fields: {sorted(unknown)}")
     with board_change(phase.board_id) as board:
         phase = fresh(Phase.objects.filter(board=board), phase.pk)
-        before = _snapshot(phase)
+        before = _snapshot(phase, fields)
         for name, value in fields.items():
             setattr(phase, name, value)
         phase.full_clean()
         phase.save(update_fields=list(fields))
-        record(board, actor, "phase.updated", phase=phase.pk, before=before, after=_snapshot(phase))
+        record(board, actor, "phase.updated", phase=phase.pk, before=before, after=_snapshot(phase, fields))
     return phase
 
 

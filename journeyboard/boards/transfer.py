@@ -6,6 +6,7 @@ and the writes share one transaction. Error messages name the offending place, e
 """
 
 import json
+from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -16,11 +17,15 @@ from django.utils.translation import gettext as _
 from .catalog import LANGUAGE_CODES
 from .changes import record
 from .models import Board, Card, Membership, Persona, Phase, Role
+from .personas import avatar_colour
 
 FORMAT = "journeyboard/1"
-PERSONA_FIELDS = ("name", "role", "goals", "frustrations", "quote")
+PERSONA_FIELDS = ("name", "role", "goals", "frustrations", "quote", "color")
 PHASE_FIELDS = ("name", "segment", "color")
 CARD_FIELDS = ("title", "note", "channel", "emotion", "kind")
+# A phase's KPI is one object in the file ({"name", "value", "target", "unit",
+# "lower_is_better"}) or null; the model keeps it in `kpi_*` columns.
+KPI_PARTS = ("name", "value", "target", "unit", "lower_is_better")
 
 
 def export_board(board):
@@ -31,9 +36,10 @@ def export_board(board):
         "title": board.title,
         "description": board.description,
         "language": board.language,
+        "ambassador_loop": board.ambassador_loop,
         "personas": [_fields(p, PERSONA_FIELDS) for p in board.personas.all()],
         "phases": [
-            {**_fields(phase, PHASE_FIELDS), "cards": [_fields(card, CARD_FIELDS) for card in phase.cards.all()]}
+            {**_fields(phase, PHASE_FIELDS), "kpi": _kpi(phase), "cards": [_fields(card, CARD_FIELDS) for card in phase.cards.all()]}
             for phase in phases
         ],
     }
@@ -41,6 +47,25 @@ def export_board(board):
 
 def _fields(obj, names):
     return {name: getattr(obj, name) for name in names}
+
+
+def _number(value):
+    """A Decimal as a JSON number: 4 rather than 4.0000, 3.2 rather than 3.2000."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value.normalize())
+
+
+def _kpi(phase):
+    if not phase.kpi_name:
+        return None
+    return {
+        "name": phase.kpi_name,
+        "value": _number(phase.kpi_value),
+        "target": _number(phase.kpi_target),
+        "unit": phase.kpi_unit,
+        "lower_is_better": phase.kpi_lower_is_better,
+    }
 
 
 def parse_json(raw):
@@ -103,11 +128,52 @@ class _Checker:
             return None
         return value
 
+    def flag(self, obj, name, path):
+        value = obj.get(name, False)
+        if value is None:
+            return False
+        if not isinstance(value, bool):
+            self.fail(f"{path}.{name}", _("expected true or false"))
+            return False
+        return value
+
+    def number(self, obj, name, path):
+        value = obj.get(name)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.fail(f"{path}.{name}", _("expected a number or null"))
+            return None
+        try:
+            return Decimal(str(value))
+        except InvalidOperation:  # nan, inf
+            self.fail(f"{path}.{name}", _("expected a number or null"))
+            return None
+
+    def kpi(self, obj, path):
+        """The `kpi_*` model fields of a phase from its "kpi" object (or null)."""
+        raw = obj.get("kpi")
+        if raw is None:
+            return {}
+        kpi = self.mapping(raw, f"{path}.kpi")
+        if kpi is None:
+            return {}
+        path = f"{path}.kpi"
+        return {
+            "kpi_name": self.text(kpi, "name", path),
+            "kpi_value": self.number(kpi, "value", path),
+            "kpi_target": self.number(kpi, "target", path),
+            "kpi_unit": self.text(kpi, "unit", path),
+            "kpi_lower_is_better": self.flag(kpi, "lower_is_better", path),
+        }
+
     def model(self, instance, path, exclude):
         try:
             instance.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
         except ValidationError as error:
             for field, messages in error.message_dict.items():
+                # `kpi_value` is `kpi.value` in the file.
+                field = field.replace("kpi_", "kpi.", 1) if field.startswith("kpi_") else field
                 for message in messages:
                     self.fail(f"{path}.{field}", message)
         return instance
@@ -124,8 +190,14 @@ def validate_board(data):
     language = doc.get("language", "en")
     if language not in LANGUAGE_CODES:
         check.fail("language", _("must be one of %(codes)s") % {"codes": ", ".join(LANGUAGE_CODES)})
+    board = Board(
+        title=check.text(doc, "title", "board", True),
+        description=check.text(doc, "description", "board"),
+        language=language,
+        ambassador_loop=check.flag(doc, "ambassador_loop", "board"),
+    )
     board = check.model(
-        Board(title=check.text(doc, "title", "board", True), description=check.text(doc, "description", "board"), language=language),
+        board,
         "board",
         exclude=["owner", "language"],
     )
@@ -134,7 +206,10 @@ def validate_board(data):
         path = f"personas[{i}]"
         obj = check.mapping(raw, path)
         if obj is not None:
-            persona = Persona(**{name: check.text(obj, name, path, name == "name") for name in PERSONA_FIELDS})
+            fields = {name: check.text(obj, name, path, name == "name") for name in PERSONA_FIELDS}
+            # Files from before personas had a colour get the avatar palette's, in order.
+            fields["color"] = fields["color"] or avatar_colour(i)
+            persona = Persona(**fields)
             personas.append(check.model(persona, path, exclude=["board"]))
     phases = []
     for i, raw in enumerate(check.items(doc.get("phases"), "phases")):
@@ -147,6 +222,7 @@ def validate_board(data):
             segment=check.text(obj, "segment", path) or "buyer",
             color=check.text(obj, "color", path) or "#4f7cff",
             position=i,
+            **check.kpi(obj, path),
         )
         check.model(phase, path, exclude=["board"])
         cards = []

@@ -8,9 +8,11 @@ from django.template.loader import render_to_string
 
 from journeyboard.boards.curve import emotion_curve
 from journeyboard.boards.models import Board, Card, Membership, Role
+from journeyboard.boards.personas import personas_of
 from journeyboard.boards.rendering import (
     board_data,
-    lane_counts,
+    board_settings,
+    lane_tallies,
     lane_update,
     load_phases,
     members_data,
@@ -24,14 +26,26 @@ def _card(card_id):
     return Card.objects.select_related("phase", "author").filter(pk=card_id).first()
 
 
+def _footers(altered, *phase_ids):
+    """The lanes whose channel footers a card change sends: only when it altered them (a
+    card with a channel came, went or changed channel). Most edits (a title, an emotion)
+    do not, and a broadcast goes to every page on the board."""
+    return phase_ids if altered else ()
+
+
 def _card_created(board, data):
     card = _card(data["card"])
-    return card and ("card-created", {"card": card, "lane_counts": lane_counts(card.phase_id)})
+    if card is None:
+        return None
+    return "card-created", {"card": card, **lane_tallies([card.phase_id], _footers(card.channel, card.phase_id))}
 
 
 def _card_updated(board, data):
     card = _card(data["card"])
-    return card and ("card-updated", {"card": card})
+    if card is None:
+        return None
+    recoloured = data["before"]["channel"] != data["after"]["channel"]
+    return "card-updated", {"card": card, **lane_tallies(channelled=_footers(recoloured, card.phase_id))}
 
 
 def _card_moved(board, data):
@@ -41,11 +55,23 @@ def _card_moved(board, data):
     lanes = load_phases(board, only=[data["from_phase"], data["phase"]])
     if not lanes:
         return None
-    return "card-moved", {"lanes": lanes, "lane_counts": [(lane.pk, lane.card_count) for lane in lanes]}
+    across = data["from_phase"] != data["phase"] and _channel_of(data["card"]) != ""
+    return "card-moved", {
+        "lanes": lanes,
+        "lane_counts": [(lane.pk, lane.card_count) for lane in lanes],
+        "lane_channels": [(lane.pk, lane.channels) for lane in lanes] if across else [],
+    }
+
+
+def _channel_of(card_id):
+    """A card's channel; None when it is gone meanwhile (then nobody knows: assume one)."""
+    return Card.objects.filter(pk=card_id).values_list("channel", flat=True).first()
 
 
 def _card_deleted(board, data):
-    return "card-deleted", {"card_id": data["card"], "lane_counts": lane_counts(data["phase"])}
+    phase_id = data["phase"]
+    tallies = lane_tallies([phase_id], _footers(data["before"]["channel"], phase_id))
+    return "card-deleted", {"card_id": data["card"], **tallies}
 
 
 def _phase_updated(board, data):
@@ -57,12 +83,18 @@ def _board_body(board, data):
     return "board-body", board_data(board)
 
 
-def _board_title(board, data):
-    return "board-title", {}
+def _board_settings(board, data):
+    return "board-edited", board_settings(board)
 
 
 def _members(board, data):
     return "members", members_data(board)
+
+
+def _personas(board, data):
+    # The whole panel, not the one persona: personas are few, and it keeps the order and
+    # the empty state right whatever else happened meanwhile.
+    return "personas", {"personas": personas_of(board)}
 
 
 RENDERERS = {
@@ -74,9 +106,12 @@ RENDERERS = {
     "phase.created": _board_body,
     "phase.moved": _board_body,
     "phase.deleted": _board_body,
-    "board.updated": _board_title,
+    "board.updated": _board_settings,
     "member.added": _members,
     "member.removed": _members,
+    "persona.created": _personas,
+    "persona.updated": _personas,
+    "persona.deleted": _personas,
 }
 
 
@@ -109,4 +144,4 @@ def render_change(event):
 
 def render_resync(board, role):
     """The whole board, for one connection that missed changes."""
-    return _render("resync", board, role, board_data(board))
+    return _render("resync", board, role, {**board_data(board), "personas": personas_of(board)})

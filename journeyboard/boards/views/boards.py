@@ -15,7 +15,8 @@ from ..catalog import Channel
 from ..forms import BoardCreateForm, BoardEditForm, ImportForm, with_current_values
 from ..lifecycle import create_board, delete_board, duplicate_board, update_board
 from ..models import Membership
-from ..rendering import board_context, render_board_fragment
+from ..personas import personas_of
+from ..rendering import board_context, board_settings, render_board_fragment
 
 LIST_TEMPLATE = "boards/list.html"
 
@@ -57,7 +58,8 @@ def board_detail(request, board_id):
     board = get_board_for_user(request.user, board_id)
     # One id per page load: this tab's own changes are not echoed back to it over the socket.
     live = {"client_id": new_client_id(), "me": person(request.user), "channels": Channel.choices}
-    return render(request, "boards/board.html", {**board_context(board), **live})
+    # The personas side panel comes with the page: one query, however many there are.
+    return render(request, "boards/board.html", {**board_context(board), **live, "personas": personas_of(board)})
 
 
 @login_required
@@ -79,7 +81,8 @@ def board_edit(request, board_id):
         return render(request, f"{LIST_TEMPLATE}#board-row", context, status=status)
     if not request.htmx and status == 200:
         return redirect(board)
-    return render_board_fragment(request, board, "board-title", status=status, title_form=form if status == 422 else None)
+    context = board_settings(board)
+    return render_board_fragment(request, board, "board-edited", status=status, title_form=form if status == 422 else None, **context)
 
 
 @login_required

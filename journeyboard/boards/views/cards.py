@@ -12,15 +12,17 @@ from ..curve import emotion_curve
 from ..cards import CardConflict, create_card, delete_card, move_card, update_card
 from ..forms import CardForm, CardMoveForm, with_current_values
 from ..models import Card, Phase
-from ..rendering import card_form, lane_counts, render_board_fragment
+from ..rendering import card_form, lane_tallies, render_board_fragment
 from .errors import refusal
 from .phases import phase_cards
 
 
 def _changed(request, board, card, *lanes):
-    """The answer to a card change: the card (None once deleted), the new counts of the
-    lanes it touched and the new emotion curve, both out of band."""
-    context = {"card": card, "lane_counts": lane_counts(*lanes), "curve": emotion_curve(board)}
+    """The answer to a card change: the card (None once deleted), the new card counts and
+    channel footers of the lanes it touched and the new emotion curve, all out of band.
+    (Broadcasts send a footer only when the change altered it; this answer goes to one
+    page, so it simply sends them all.)"""
+    context = {"card": card, **lane_tallies(counted=lanes, channelled=lanes), "curve": emotion_curve(board)}
     return render_board_fragment(request, board, "card-changed", **context)
 
 
@@ -77,7 +79,7 @@ def card_update(request, board_id, card_id):
         return render_board_fragment(
             request, board, "card-form", status=409, card=current, form=card_form(current), conflict=True
         )
-    return _changed(request, board, card)
+    return _changed(request, board, card, card.phase_id)  # its lane's footer, for a new channel
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from ..access import get_board_for_user
-from ..forms import PhaseCreateForm, PhaseForm, PositionForm, with_current_values
+from ..forms import PhaseCreateForm, PhaseForm, PhaseKpiForm, PositionForm, with_current_values
 from ..models import Phase
 from ..phases import create_phase, delete_phase, move_phase, update_phase
 from ..rendering import BOARD_TEMPLATE, board_context, lane_update, load_phases, render_board_fragment
@@ -50,6 +50,22 @@ def phase_update(request, board_id, phase_id):
         status, form = 200, None
     context = lane_update(board, phase.pk)
     return render_board_fragment(request, board, "lane-updated", status=status, phase_edit_form=form, **context)
+
+
+@login_required
+@require_POST
+def phase_kpi(request, board_id, phase_id):
+    """Set or (all fields empty) remove a phase's KPI. Unlike a rename, every KPI field is
+    posted: a left-out field is empty, so unticking "lower is better" works."""
+    board = get_board_for_user(request.user, board_id, write=True)
+    phase = _phase(board, phase_id)
+    form = PhaseKpiForm(request.POST, instance=phase, auto_id=f"kpi-{phase.pk}-%s")
+    status = 422
+    if form.is_valid():
+        update_phase(request.user, phase, **{name: form.cleaned_data[name] for name in PhaseKpiForm._meta.fields})
+        status, form = 200, None
+    context = lane_update(board, phase.pk)
+    return render_board_fragment(request, board, "lane-updated", status=status, kpi_form=form, **context)
 
 
 @login_required
