@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test setup migrate demo bench bench-fanout bench-export screenshots clean
+.PHONY: run test setup migrate demo bench bench-fanout bench-export screenshots clean scaled
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Journeyboard needs Python 3.10 or newer (found " + sys.version.split()[0] + ")")'
@@ -50,3 +50,12 @@ screenshots: $(VENV)/.installed-dev
 
 clean:
 	rm -rf $(VENV) var staticfiles
+
+# The production set-up on this machine (README, "Production"): DEBUG off, PostgreSQL, Redis,
+# collected static files, two daphne workers in the foreground. Ctrl+C stops both.
+SCALED_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/journeyboard
+SCALED_REDIS_URL    ?= redis://127.0.0.1:6379/1
+SCALED_PORTS        ?= 8001 8002
+
+scaled: setup
+	$(BIN)/python scripts/scaled.py --database-url $(SCALED_DATABASE_URL) --redis-url $(SCALED_REDIS_URL) --ports $(SCALED_PORTS)

@@ -136,6 +136,7 @@ def bench_environment(data_dir):
         DJANGO_SETTINGS_MODULE="bench_settings",
         PYTHONPATH=os.pathsep.join([str(data_dir), str(ROOT)]),
         DEBUG="0",
+        HTTPS="0",  # plain HTTP on this machine: no redirect, cookies without Secure
         SECRET_KEY=secrets.token_urlsafe(40),
         ALLOWED_HOSTS=HOST,
         LOG_LEVEL="WARNING",

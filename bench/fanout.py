@@ -116,6 +116,7 @@ class EmbeddedStack(Daphne):
             DJANGO_SETTINGS_MODULE="journeyboard.settings",
             PYTHONPATH=str(ROOT),
             DEBUG="0",
+            HTTPS="0",  # plain HTTP on this machine: no redirect, cookies without Secure
             SECRET_KEY=secrets.token_urlsafe(40),
             ALLOWED_HOSTS=HOST,
             LOG_LEVEL="WARNING",

@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -66,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "channels",
+    "csp",
     "django_htmx",
     "template_partials",
     "journeyboard.accounts",
@@ -75,6 +77,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: static files need no policy; every page gets one, with a fresh nonce.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -99,6 +103,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "journeyboard.security.csp_nonce",
             ],
         },
     },
@@ -151,6 +156,24 @@ else:
         "default": {"BACKEND": "channels.layers.InMemoryChannelLayer", "CONFIG": {"capacity": CHANNEL_CAPACITY}}
     }
 
+# The cache holds the login and signup rate limits: in Redis they are shared by every
+# process; in local memory each process counts on its own (fine for the one-process default).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "journeyboard",
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Each WebSocket connection may send this many frames a second on average, with bursts of
+# up to WS_MESSAGE_BURST; the browser sends far fewer (cursors at most 20 a second).
+WS_MESSAGES_PER_SECOND = env_int("WS_MESSAGES_PER_SECOND", 60)
+WS_MESSAGE_BURST = env_int("WS_MESSAGE_BURST", 120)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -195,7 +218,49 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# HTTPS: the site is served over TLS (in production by the reverse proxy in front of the
+# ASGI processes, deploy/nginx.conf). On by default when DEBUG is off; each setting below
+# can still be changed on its own. HTTPS=0 is for running DEBUG=0 over plain HTTP locally
+# (`make scaled`, benchmarks), where secure cookies would never come back.
+HTTPS = env_bool("HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS else 0)
+# Subdomains of the host that serves Journeyboard only (not its siblings): safe to include.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+# Asking browsers to preload HTTPS for the domain is a decision for whoever owns it.
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+# Which header tells that the proxy received HTTPS, e.g. X-Forwarded-Proto. Not needed with
+# daphne --proxy-headers (it takes the scheme from X-Forwarded-Proto itself); never set it
+# when clients can reach the app without the proxy, which overwrites the header.
+_proxy_ssl_header = os.environ.get("SECURE_PROXY_SSL_HEADER", "").strip()
+SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https") if _proxy_ssl_header else None
+
+# Content-Security-Policy (django-csp): scripts only from our own origin or carrying this
+# response's nonce ({% htmx_script %} adds it), never inline code or eval (htmx runs with
+# allowEval off, templates/base.html). Styles allow 'unsafe-inline' because templates set
+# per-element custom properties in style attributes (style="--phase: #4f7cff"), which a
+# nonce cannot cover; a style can restyle the page but cannot run code.
+# connect-src 'self' covers the board WebSocket: CSP Level 3 matches ws:/wss: of this host.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 LOGGING = {
     "version": 1,

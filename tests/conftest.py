@@ -1,6 +1,7 @@
 import multiprocessing
 
 import pytest
+from django.core.cache import cache
 
 # Live-server tests start daphne in a child process; forking after asyncio tests ran
 # leaves that child hung, spawning a fresh interpreter does not.
@@ -11,6 +12,14 @@ multiprocessing.set_start_method("spawn", force=True)
 def _in_memory_channel_layer(settings):
     """Unit tests never need Redis: broadcasts go to a per-test in-memory layer."""
     settings.CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache(settings):
+    """Login and signup rate limits count in the cache: every test starts from zero, in this
+    process's memory, never in a Redis that other runs (or REDIS_URL in CI) share."""
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
+    cache.clear()
 
 
 @pytest.fixture(autouse=True)

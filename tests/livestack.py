@@ -57,6 +57,8 @@ class LiveStack:
             "DATABASE_URL": self.database_url,
             "REDIS_URL": redis_url,
             "DEBUG": "0",
+            # Plain HTTP on 127.0.0.1: no HTTPS redirect, cookies without the Secure flag.
+            "HTTPS": "0",
             "SECRET_KEY": "live-stack-" + uuid.uuid4().hex,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "PYTHONPATH": str(ROOT),

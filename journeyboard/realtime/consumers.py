@@ -14,6 +14,7 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
@@ -22,7 +23,7 @@ from journeyboard.boards.access import get_board_for_user
 from journeyboard.boards.cards import move_card
 from journeyboard.boards.models import Card, Phase
 
-from . import protocol
+from . import budget, protocol
 from .broadcast import board_group
 from .fragments import render_resync
 from .origin import current_client, valid_client_id
@@ -33,6 +34,7 @@ logger = logging.getLogger("journeyboard.realtime")
 # Close codes (documented in the README).
 CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_NOT_A_MEMBER = 4404
+CLOSE_TOO_MANY_MESSAGES = 4429
 CLOSE_SERVER_ERROR = 1011
 
 # Changes the page that made them gets back too. A dragged card already sits where it
@@ -65,6 +67,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.person = person(user)
         self.editing = None
         self.cursor_window = (0.0, 0)
+        self.budget = budget.MessageBudget(settings.WS_MESSAGES_PER_SECOND, settings.WS_MESSAGE_BURST)
         self.group = board_group(self.board_id)
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
@@ -87,6 +90,12 @@ class BoardConsumer(AsyncWebsocketConsumer):
     # --- from the browser -------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
+        if self.group is None:
+            return  # closed by the server; frames sent before the browser noticed are ignored
+        verdict = self.budget.spend()  # before parsing: a flood must cost us as little as possible
+        if verdict is not None:
+            await self.over_budget(verdict)
+            return
         try:
             kind, fields = protocol.parse(text_data)
             await getattr(self, "on_" + kind.replace(".", "_"))(**fields)
@@ -100,6 +109,14 @@ class BoardConsumer(AsyncWebsocketConsumer):
             logger.exception("board socket %s of user %s failed", self.board_id, self.user.pk)
             await self.send_error("server_error", _("Server error; reconnecting."))
             await self.close_with(CLOSE_SERVER_ERROR)
+
+    async def over_budget(self, verdict):
+        if verdict == budget.DROP:
+            return
+        await self.send_error("rate_limited", _("Too many messages; slow down."))
+        if verdict == budget.CLOSE:
+            logger.warning("board socket %s of user %s closed: flooding", self.board_id, self.user.pk)
+            await self.close_with(CLOSE_TOO_MANY_MESSAGES)
 
     async def on_sync(self, revision):
         board, html = await database_sync_to_async(self._resync_if_behind)(revision)
