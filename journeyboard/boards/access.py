@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from .models import Membership
 
 
-def get_board_for_user(user, board_id, write=False, owner=False):
+def get_board_for_user(user, board_id, write=False, owner=False, facilitator=False):
     """The board with `board.membership` set to the user's membership.
 
     Anyone who is not a member gets 404, exactly like a board that does not exist,
@@ -26,5 +26,10 @@ def get_board_for_user(user, board_id, write=False, owner=False):
     if write and not membership.can_write:
         raise PermissionDenied(_("You can view this board but not change it."))
     board = membership.board
+    if facilitator and not membership.is_facilitator:
+        raise PermissionDenied(_("Only a facilitator can do that."))
+    # A locked board is being presented: only facilitators may still change it.
+    if write and board.locked and not membership.is_facilitator:
+        raise PermissionDenied(_("The board is locked by the facilitator."))
     board.membership = membership
     return board

@@ -13,6 +13,9 @@ DESCRIPTION_MAX = 2000
 PHASE_NAME_MAX = 80
 NOTE_PREVIEW = 240
 KPI_NAME_MAX = 60
+GUEST_NAME_MAX = 60
+COMMENT_MAX = 2000
+VOTES_MAX = 20
 KPI_UNIT_MAX = 12
 
 def text_field(label, max_length, **options):
@@ -32,6 +35,13 @@ class Board(models.Model):
     # Seed 004: loyal customers who recommend the brand bring new buyers into awareness,
     # so the journey is a cycle; drawn as an arrow from the last phase back to the first.
     ambassador_loop = models.BooleanField(_("ambassadors feed awareness again"), default=False)
+    # Workshop state: a facilitator locks the board for presenting (read-only for everyone
+    # but facilitators) and runs a countdown that every screen shows. The timer lives in
+    # the server's clock: running = ends_at set; paused = paused_remaining set.
+    locked = models.BooleanField(_("locked"), default=False)
+    timer_ends_at = models.DateTimeField(null=True, blank=True)
+    timer_paused_remaining = models.PositiveIntegerField(null=True, blank=True)  # seconds
+    timer_duration = models.PositiveIntegerField(null=True, blank=True)  # seconds, as started
     # Grows by one on every change; clients compare it to know whether they missed something.
     revision = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -164,6 +174,8 @@ class Membership(models.Model):
     board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=10, choices=Role.choices, default=Role.EDITOR)
+    # Owners are always facilitators; they may promote other members (lock, voting, timer, follow).
+    facilitator = models.BooleanField(_("facilitator"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -178,6 +190,10 @@ class Membership(models.Model):
     def is_owner(self):
         return self.role == Role.OWNER
 
+    @property
+    def is_facilitator(self):
+        return self.is_owner or self.facilitator
+
 
 class BoardEvent(models.Model):
     """One recorded change: what later history, undo and resync build on."""
@@ -187,8 +203,77 @@ class BoardEvent(models.Model):
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     kind = models.CharField(max_length=40)
     data = models.JSONField(default=dict)
+    # An undo is recorded as a change of its own that reverts an earlier event (a redo
+    # reverts the undo); history shows both, undo stacks follow these links.
+    reverts = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reverted_by")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["revision"]
         indexes = [models.Index(fields=["board", "revision"])]
+
+
+class ShareLink(models.Model):
+    """A link the owner hands out: whoever opens it joins the board with `role`, signed in
+    or as a guest. Revoking keeps the row (the owner sees what was shared) but it grants
+    nothing any more."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="share_links")
+    token = models.CharField(max_length=64, unique=True)
+    role = models.CharField(_("role"), max_length=10, choices=[(Role.EDITOR, Role.EDITOR.label), (Role.VIEWER, Role.VIEWER.label)])
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+
+class Guest(models.Model):
+    """A user made by a share link for someone with only a display name: a member of
+    that one board and nothing else (no board list, no new boards)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="guest")
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="guests")
+    display_name = models.CharField(_("name"), max_length=GUEST_NAME_MAX)
+    link = models.ForeignKey(ShareLink, null=True, on_delete=models.SET_NULL, related_name="guests")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+
+class VotingRound(models.Model):
+    """Dot voting: every member may give up to `votes_per_person` votes (one per card) until
+    the round closes; with hidden results nobody sees counts before that."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="voting_rounds")
+    votes_per_person = models.PositiveSmallIntegerField(_("votes per person"), validators=[MinValueValidator(1), MaxValueValidator(VOTES_MAX)])
+    hidden_results = models.BooleanField(_("hide results until the end"), default=False)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            # At most one open round per board.
+            models.UniqueConstraint(fields=["board"], condition=models.Q(closed_at__isnull=True), name="one_open_round_per_board"),
+        ]
+
+
+class Vote(models.Model):
+    round = models.ForeignKey(VotingRound, on_delete=models.CASCADE, related_name="votes")
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="votes")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "card", "user"], name="one_vote_per_card_and_person")]
+
+
+class Comment(models.Model):
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    text = text_field(_("comment"), COMMENT_MAX)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
