@@ -14,9 +14,14 @@ Builds boards with bench/board_render.py's generator on a throw-away SQLite data
    the alternative a user would reach for. The viewport is as big as our picture at
    scale 1 (at most 16384 pixels high), at the same device scale factor.
 
+4. splits the render of each board at its largest scale into layout, painting and PNG
+   encoding (the encoder mostly runs while the painter draws, so the render takes less
+   than the sum).
+
 Usage: `.venv/bin/python bench/export.py [--runs N] [--no-browser]`. Exits 1 when a
 target is missed. The "workshop" row (10 phases, 60 cards in all) is the board a
-workshop ends with; "10 x 60" has 60 cards in every phase.
+workshop ends with; "10 x 60" has 60 cards in every phase. Every board has what the
+picture can show: a KPI on every other phase, the ambassador loop and two personas.
 """
 
 import argparse
@@ -67,8 +72,29 @@ def build_boards():
     user = get_user_model().objects.create_user(username=USERNAME, password=PASSWORD)
     boards = {}
     for seed, (name, phases, cards, _targets) in enumerate(BOARDS):
-        boards[name] = import_board(user, board_document(f"Bench {name} board", phases, cards, seed))
+        boards[name] = deepen(import_board(user, board_document(f"Bench {name} board", phases, cards, seed)))
     return boards
+
+
+def deepen(board):
+    """The journey's depth on a bench board: KPIs on every other phase (on, off and
+    without a target in turn), the ambassador loop, and a second persona."""
+    from decimal import Decimal
+
+    from journeyboard.boards.models import Persona
+
+    kpis = [
+        ("Conversion", Decimal("3.2"), Decimal("4"), "%"),
+        ("Retention", Decimal("82"), Decimal("80"), "%"),
+        ("Reach", Decimal("120000"), None, ""),
+    ]
+    for i, phase in enumerate(board.phases.order_by("position")[::2]):
+        phase.kpi_name, phase.kpi_value, phase.kpi_target, phase.kpi_unit = kpis[i % len(kpis)]
+        phase.save()
+    board.ambassador_loop = True
+    board.save()
+    Persona.objects.create(board=board, name="Sanne de Vries", role="Commuter", quote="I want to arrive fresh.", color="#12a4b8")
+    return board
 
 
 def median_ms(runs, function, *args):
@@ -105,6 +131,25 @@ def time_renders(boards, runs):
         pdf_ms, pdf = median_ms(max(1, runs // 2), render_pdf, shot)
         rows[-1]["pdf"] = (pdf_ms, len(pdf) / 1024)
     return rows
+
+
+def time_parts(boards, runs):
+    """Layout, painting and encoding by themselves, for each board at its largest scale:
+    where a render's time goes. CPU is this process's, summed over its threads."""
+    from journeyboard.export.png import PNG_THREADS, _Painter, encode_png, layout
+    from journeyboard.export.snapshot import board_snapshot
+
+    lines = []
+    for name, _phases, _cards, targets in BOARDS:
+        shot, scale = board_snapshot(boards[name]), max(targets)
+        layout_ms, lay = median_ms(runs, layout, shot, scale)
+        paint_ms, image = median_ms(runs, lambda: _Painter(lay).paint())
+        started = time.process_time()
+        encode_ms, _data = median_ms(runs, encode_png, image)
+        encode_cpu = (time.process_time() - started) * 1000 / runs
+        lines.append(f"{name} at scale {scale}: layout {layout_ms:.0f} ms, paint {paint_ms:.0f} ms, "
+                     f"encode by itself {encode_ms:.0f} ms ({encode_cpu:.0f} ms CPU on {PNG_THREADS} threads)")
+    return lines
 
 
 # --- Memory, in a child process --------------------------------------------------------
@@ -253,6 +298,7 @@ def main():
         setup_django(data_dir, env)
         boards = build_boards()
         rows = time_renders(boards, args.runs)
+        parts = time_parts(boards, args.runs)
 
         from django.db import connections
 
@@ -270,6 +316,7 @@ def main():
         for row in rows:
             row["ok"] = verdict(row)
         print_table(rows, launch_ms)
+        print("\n".join(parts))
     return 0 if all(row["ok"] for row in rows) else 1
 
 

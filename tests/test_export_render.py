@@ -93,6 +93,24 @@ def test_png_decodes_and_scales_exactly():
         assert (lay.width, lay.height) == image.size
 
 
+def test_rows_said_to_be_done_do_not_change_any_more():
+    # The encoder compresses rows while the cards below are still being drawn: every row
+    # the painter calls done must already look as in the finished picture.
+    notes = ["", "One line.", "Two\nlines.", "Line\n" * 4]
+    shot = board([
+        phase(f"Phase {i}", [card(f"Card {i}.{j}", notes[(i + j) % 4], emotion=(i + j) % 5 - 2) for j in range(6)])
+        for i in range(4)
+    ])
+    for scale in (1, 2):
+        painter = png._Painter(layout(shot, scale))
+        done = []
+        painter.paint(rows_done=lambda y: done.append((y, painter.image.crop((0, 0, painter.image.width, y)).tobytes())))
+        assert len(done) > 20  # as the cards go, not once for everything above the lanes
+        for y, rows in done:
+            assert painter.image.crop((0, 0, painter.image.width, y)).tobytes() == rows, y
+        assert decode(render_png(shot, scale)).tobytes() == painter.image.tobytes()
+
+
 @pytest.mark.parametrize("scale", [0, 4, 1.5, "2", None, True])
 def test_other_scales_are_refused(scale):
     shot = emotional_board([1])

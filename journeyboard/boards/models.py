@@ -158,10 +158,11 @@ class Persona(models.Model):
     @property
     def initials(self):
         """Up to two letters for the avatar: "Sanne de Vries" -> "SV", "Jürgen" -> "JÜ"."""
-        words = self.name.split()
+        # Letters only: "Jürgen Müller 😀" is "JM", not "J😀".
+        words = [word for word in ("".join(c for c in w if c.isalnum()) for w in self.name.split()) if word]
         if len(words) >= 2:
             return (words[0][0] + words[-1][0]).upper()
-        return self.name[:2].upper()
+        return words[0][:2].upper() if words else "?"
 
 
 class Role(models.TextChoices):

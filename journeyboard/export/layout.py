@@ -38,6 +38,14 @@ ROW_GAP = 10
 LANE_W, LANE_GAP, LANE_PAD, CARD_GAP, LANE_MIN_H = 272, 14, 8, 8, 72
 HEAD_PAD_X, HEAD_PAD_Y, HEAD_SIZE, HEAD_LH, HEAD_LINES = 12, 11, 15, 20, 2
 CHIP_H, CHIP_PAD, CHIP_SIZE = 22, 8, 12
+# A phase's KPI: a pill under the name, a status mark (on or off target) at its left. A
+# KPI too long for one line puts its figures on a second line (every head then has room).
+KPI_GAP, KPI_H, KPI_LH, KPI_PAD, KPI_SIZE, KPI_MARK, KPI_MARK_GAP = 6, 24, 17, 9, 12, 14, 6
+KPI_W = LANE_W - 2 * HEAD_PAD_X
+
+# The ambassador loop: a line from the last lane's head back to the first's, over the band.
+LOOP_H, LOOP_LH, LOOP_SIZE, LOOP_LINE, LOOP_RADIUS = 46, 20, 12.5, 2, 12
+LOOP_INSET, LOOP_HEAD_W, LOOP_HEAD_H, LOOP_TAIL, LOOP_BAND_GAP, LOOP_LABEL_GAP = 44, 12, 9, 8, 4, 10
 
 STRIP_H, STRIP_PAD_TOP, STEP = 160, 36, 24  # the plot spans -2..+2 in 4 steps of STEP
 STRIP_TITLE_SIZE = 11
@@ -100,17 +108,42 @@ class CardBox:
 
 
 @dataclass
+class KpiBox:
+    rect: Rect  # the pill
+    status: str  # "on", "off" or ""
+    mark: Rect | None  # the status mark's square, None without a status
+    # (text, weight, unit x from the pill's left, line); the name may end in an ellipsis.
+    runs: list
+    unit_y: float  # the pill's top in units
+
+
+@dataclass
 class PhaseBox:
     header: Rect
     lane: Rect
     color: str
     segment: str
     name: list
+    name_y: float  # unit top of the name's first line
     count: str
     chip: Rect
+    kpi: KpiBox | None
     cards: list
     average: float | None
     point: tuple | None  # the emotion curve's point (x, y), None when no card has an emotion
+
+
+@dataclass
+class LoopBox:
+    """The ambassador loop: from the last phase (right) up, left over the band, and down
+    onto the first phase with an arrowhead. `rect` spans the line's outer edges, from its
+    top to the arrow's tip."""
+
+    rect: Rect
+    tail: int  # device y where the line leaves the last phase's band block
+    label: str
+    label_rect: Rect  # the label and the gaps beside it, where the line is left out
+    label_y: float  # unit top of the label's line box
 
 
 @dataclass
@@ -125,6 +158,7 @@ class PersonaBox:
     rect: Rect
     unit: tuple  # top left in unit pixels
     initials: str
+    color: str  # the avatar's
     label: str
     name: str
     role: str
@@ -151,6 +185,7 @@ class Layout:
     meta_at: tuple
     personas: list
     band: list
+    loop: LoopBox | None
     phases: list
     strip: Rect | None  # the emotion curve's panel
     strip_title: str
@@ -240,8 +275,41 @@ class _Parts:
             "name": name or [""],
             "chip_text": chip_text,
             "chip_w": math.ceil(chip_w),
+            "kpi": self._kpi(phase.kpi),
             "average": phase.average_emotion,
         }
+
+    def _kpi(self, kpi):
+        """The KPI pill: its text runs (text, weight, x in units, line), width and lines;
+        None when the phase has no KPI. "Conversion 3.2 % · target 4 %" on one line if it
+        fits, else the name on the first line and the figures on the second."""
+        if kpi is None or not clean(kpi.name):
+            return None
+        regular, bold = self.m("Regular", KPI_SIZE), self.m("Bold", KPI_SIZE)
+        mark = KPI_MARK + KPI_MARK_GAP if kpi.status in ("on", "off") else 0
+        name, value = clean(kpi.name[:TEXT_LIMIT]), clean(kpi.value) or "–"
+        target = f"· {clean(kpi.target)}" if clean(kpi.target) else ""
+        room = KPI_W - 2 * KPI_PAD - mark
+        space = regular.space
+        figures = bold.line(value) + (space + regular.line(target) if target else 0)
+        if regular.line(name) + space + figures <= room:
+            lines = [[(name, "Regular", regular), (value, "Bold", bold), (target, "Regular", regular)]]
+        else:
+            if target and figures > room:  # huge numbers: the target goes, the value stays
+                target = ""
+            lines = [
+                [(ellipsize(name, regular, room), "Regular", regular)],
+                [(ellipsize(value, bold, room), "Bold", bold), (target, "Regular", regular)],
+            ]
+        runs, width = [], 0
+        for line, words in enumerate(lines):
+            x = KPI_PAD + mark
+            for text, weight, measure in words:
+                if text:
+                    runs.append((text, weight, x, line))
+                    x += measure.line(text) + space
+            width = max(width, x - space + KPI_PAD)
+        return {"status": kpi.status if mark else "", "runs": runs, "w": math.ceil(width), "lines": len(lines)}
 
     def _card(self, card):
         emotion = card.emotion
@@ -354,7 +422,8 @@ class _Parts:
             name = clean(persona.name[:TEXT_LIMIT])
             quote = clean(persona.quote[:TEXT_LIMIT])
             boxes.append({
-                "initials": _initials(name),
+                "initials": _drawable_initials(persona, name),
+                "color": persona.color,
                 "label": fit_tracked(label, self.m("Bold", PERSONA_LABEL_SIZE), LABEL_TRACK, text_w),
                 "name": ellipsize(name, name_m, text_w),
                 "role": ellipsize(clean(persona.role[:TEXT_LIMIT]), role_m, text_w),
@@ -410,10 +479,19 @@ class _Parts:
         if not self.phases:
             units.empty = (MARGIN, y, MARGIN + min(EMPTY_W, self.content_w), y + EMPTY_H)
             return y + EMPTY_H
+        if self.shot.loop and len(self.phases) > 1:
+            units.loop = self._loop(y)
+            y += LOOP_H
         units.band = self._band_runs(MARGIN, y)
         y += BAND_H + ROW_GAP
         head_y = y
+        # Every head as tall as the tallest, with room for a KPI in all if one has one,
+        # so that the lanes below stay aligned.
         head_h = HEAD_PAD_Y * 2 + HEAD_LH * max(len(phase["name"]) for phase in self.phases)
+        kpi_lines = max((phase["kpi"]["lines"] for phase in self.phases if phase["kpi"]), default=0)
+        if kpi_lines:
+            units.kpi_row = KPI_GAP + KPI_H + (kpi_lines - 1) * KPI_LH
+            head_h += units.kpi_row
         y += head_h + ROW_GAP
         if any(phase["average"] is not None for phase in self.phases):
             units.strip = (MARGIN, y, MARGIN + self.lanes_w, y + STRIP_H)
@@ -443,6 +521,23 @@ class _Parts:
         units.footer_at = (MARGIN + self.content_w - footer_w, footer_y)
         return bottom
 
+    def _loop(self, y):
+        """The loop's line and label in units, on a row of its own above the band."""
+        x0 = MARGIN + LOOP_INSET  # over the first phase: where the arrow lands
+        x1 = MARGIN + self.lanes_w - LOOP_INSET  # over the last one: where it starts
+        line_y = y + LOOP_LH / 2 - LOOP_LINE / 2
+        measure = self.m("SemiBold", LOOP_SIZE)
+        room = x1 - x0 - 2 * LOOP_RADIUS - 2 * LOOP_LABEL_GAP
+        label = ellipsize(clean(str(self.words.get("loop", ""))), measure, room)
+        gap = measure.line(label) / 2 + LOOP_LABEL_GAP if label else 0
+        middle = (x0 + x1) / 2
+        return {
+            "box": (x0, line_y, x1, y + LOOP_H - LOOP_BAND_GAP),
+            "label": label,
+            "label_box": (middle - gap, y, middle + gap, y + LOOP_LH),
+            "label_y": y,
+        }
+
     def _band_runs(self, left, y):
         """Consecutive phases of one segment share one block of the band."""
         runs = []
@@ -467,13 +562,23 @@ class _Parts:
             BandRun(rect(*box), segment, fit_tracked(clean(label).upper(), band_m, BAND_TRACK, box[2] - box[0] - 2 * BAND_PAD))
             for segment, box, label in units.band
         ]
-        phases = [self._scaled_phase(d, rect, s, units.axis, *placed) for placed in units.phases]
+        phases = [self._scaled_phase(d, rect, s, units, *placed) for placed in units.phases]
+        loop = None
+        if units.loop:
+            box = units.loop["box"]
+            loop = LoopBox(
+                rect=rect(*box),
+                tail=d(box[3]) - d(LOOP_TAIL) // 2,
+                label=units.loop["label"],
+                label_rect=rect(*units.loop["label_box"]),
+                label_y=units.loop["label_y"],
+            )
         legend = [
             LegendItem(what, value, label, rect(x, y, x + width, y + LEGEND_H))
             for (what, value, label, _x, width), x, y in units.legend
         ]
         personas = [
-            PersonaBox(rect(*box), box[:2], p["initials"], p["label"], p["name"], p["role"], p["quote"])
+            PersonaBox(rect(*box), box[:2], p["initials"], p["color"], p["label"], p["name"], p["role"], p["quote"])
             for p, box in units.personas
         ]
         unit_w, unit_h = units.size
@@ -488,6 +593,7 @@ class _Parts:
             meta_at=units.meta_at,
             personas=personas,
             band=band,
+            loop=loop,
             phases=phases,
             strip=rect(*units.strip) if units.strip else None,
             strip_title=clean(str(self.words.get("emotion_curve", ""))).upper(),
@@ -501,7 +607,8 @@ class _Parts:
             measures=self.m,
         )
 
-    def _scaled_phase(self, d, rect, s, axis, phase, x0, head_y, head_h, lane_y, lane_h):
+    def _scaled_phase(self, d, rect, s, units, phase, x0, head_y, head_h, lane_y, lane_h):
+        axis = units.axis
         cards, cx, cy = [], x0 + LANE_PAD, lane_y + LANE_PAD
         for card in phase["cards"]:
             shot = card["card"]
@@ -516,20 +623,37 @@ class _Parts:
         if average is not None and axis is not None:
             clamped = max(EMOTION_MIN, min(EMOTION_MAX, average))
             point = (d(x0 + LANE_W / 2), d(axis) - round(clamped * STEP * s))
+        # The name and the count are centred in the head above the KPI row (if any head
+        # has a KPI), so names and counts line up whether or not their phase has one.
+        name_h = head_h - 2 * HEAD_PAD_Y - units.kpi_row
+        name_y = head_y + HEAD_PAD_Y + (name_h - HEAD_LH * len(phase["name"])) / 2
         chip_x1 = x0 + LANE_W - HEAD_PAD_X
-        chip_y = head_y + (head_h - CHIP_H) / 2
+        chip_y = head_y + HEAD_PAD_Y + (name_h - CHIP_H) / 2
         return PhaseBox(
             header=rect(x0, head_y, x0 + LANE_W, head_y + head_h),
             lane=rect(x0, lane_y, x0 + LANE_W, lane_y + lane_h),
             color=phase["shot"].color,
             segment=phase["shot"].segment,
             name=phase["name"],
+            name_y=name_y,
             count=phase["chip_text"],
             chip=rect(chip_x1 - phase["chip_w"], chip_y, chip_x1, chip_y + CHIP_H),
+            kpi=self._scaled_kpi(d, rect, phase["kpi"], x0 + HEAD_PAD_X, head_y + head_h - HEAD_PAD_Y - units.kpi_row + KPI_GAP),
             cards=cards,
             average=average,
             point=point,
         )
+
+    @staticmethod
+    def _scaled_kpi(d, rect, kpi, x, y):
+        if kpi is None:
+            return None
+        mark = None
+        if kpi["status"]:
+            mx, my = x + KPI_PAD, y + (KPI_H - KPI_MARK) / 2
+            mark = Rect(d(mx), d(my), d(mx) + d(KPI_MARK), d(my) + d(KPI_MARK))  # square at any scale
+        height = KPI_H + (kpi["lines"] - 1) * KPI_LH
+        return KpiBox(rect(x, y, x + kpi["w"], y + height), kpi["status"], mark, kpi["runs"], y)
 
 
 @dataclass
@@ -547,9 +671,20 @@ class _Units:
     phases: list = field(default_factory=list)  # (phase, x, header y, header height, lane y, lane height)
     strip: tuple | None = None
     axis: int | None = None
+    kpi_row: float = 0  # the height the phase heads keep for KPIs, 0 when none has one
+    loop: dict | None = None
     empty: tuple | None = None
     footer: str = ""
     footer_at: tuple = (0, 0)
+
+
+def _drawable_initials(persona, name):
+    """The initials the board page shows (Persona.initials), unless Inter cannot draw
+    them ("J😀" of "Jürgen 😀"): then the initials of the name as drawn."""
+    initials = persona.initials
+    if initials and clean(initials) == initials:
+        return initials
+    return _initials(name)
 
 
 def _initials(name):

@@ -11,6 +11,7 @@ from django.utils.translation import override
 
 from journeyboard.boards.catalog import EMOTIONS, Channel, Kind, Segment, label
 from journeyboard.boards.models import Card, Phase
+from journeyboard.boards.numbers import kpi_number
 
 
 @dataclass
@@ -25,12 +26,23 @@ class CardShot:
 
 
 @dataclass
+class KpiShot:
+    """A phase's KPI as its lane head shows it, numbers written in the board's language."""
+
+    name: str
+    value: str  # "3,2 %"; "–" when there is none yet
+    target: str  # "target 4 %", "" when there is none
+    status: str  # "on", "off", or "" with nothing to compare
+
+
+@dataclass
 class PhaseShot:
     name: str
     segment: str
     segment_label: str
     color: str  # "#rrggbb"
     cards: list = field(default_factory=list)
+    kpi: KpiShot | None = None
 
     @property
     def average_emotion(self):
@@ -44,6 +56,8 @@ class PersonaShot:
     name: str
     role: str
     quote: str
+    color: str = "#7a5af8"  # the avatar's, "#rrggbb"
+    initials: str = ""  # as the page shows them; "" lets the layout take them from the name
 
 
 @dataclass
@@ -56,6 +70,7 @@ class BoardShot:
     phases: list
     # UI words in the board's language (legend, headings).
     words: dict
+    loop: bool = False  # ambassadors feed awareness again: an arrow from the last phase to the first
 
 
 def board_snapshot(board):
@@ -69,9 +84,10 @@ def board_snapshot(board):
             description=board.description,
             language=board.language,
             day=timezone.localdate(),
-            personas=[PersonaShot(p.name, p.role, p.quote) for p in board.personas.all()],
+            personas=[PersonaShot(p.name, p.role, p.quote, p.color, p.initials) for p in board.personas.all()],
             phases=[_phase_shot(phase) for phase in phases],
             words=_words(),
+            loop=board.ambassador_loop,
         )
 
 
@@ -93,7 +109,31 @@ def _phase_shot(phase):
             )
             for card in phase.cards.all()
         ],
+        kpi=kpi_shot(phase),
     )
+
+
+def kpi_shot(phase):
+    """A phase's KPI as the board page's chip words it (boards/board.html#kpi-chip), in
+    the active language ("3,2 %" in Dutch and German); None when it has no name."""
+    if not phase.kpi_name.strip():
+        return None
+    target = ""
+    if phase.kpi_target is not None:
+        target = f"{_('target')} {_amount(phase.kpi_target, phase.kpi_unit)}"
+    return KpiShot(
+        name=phase.kpi_name,
+        value=_amount(phase.kpi_value, phase.kpi_unit) if phase.kpi_value is not None else "–",
+        target=target,
+        status=phase.kpi_status,
+    )
+
+
+def _amount(number, unit):
+    """"3,2 %": the board page's number format (boards/numbers.py), then the unit."""
+    text = kpi_number(number).replace("-", "−")  # a real minus, as the emotion curve writes it
+    unit = " ".join(unit.split())
+    return f"{text} {unit}" if unit else text
 
 
 def _words():
@@ -106,4 +146,6 @@ def _words():
         "kinds": {value: str(text) for value, text in Kind.choices},
         "segments": {value: str(text) for value, text in Segment.choices},
         "made_with": _("Made with Journeyboard"),
+        # The same msgid as the board page's loop label (boards/board.html#loop).
+        "loop": _("Ambassadors bring new customers into awareness"),
     }
