@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test setup migrate demo bench bench-fanout bench-export screenshots clean scaled
+.PHONY: run test setup migrate demo bench bench-fanout bench-export screenshots messages clean scaled
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Journeyboard needs Python 3.10 or newer (found " + sys.version.split()[0] + ")")'
@@ -47,6 +47,15 @@ bench-export: $(VENV)/.installed-dev
 
 screenshots: $(VENV)/.installed-dev
 	$(BIN)/python scripts/screenshots.py
+
+# For developers, after marking or changing UI text: extract it into locale/{nl,de}/LC_MESSAGES/django.po
+# (then translate the new entries by hand), and compile the .mo files the app reads. Both are
+# committed, so `make run` and `make test` need no gettext; this target does (apt-get install gettext).
+MESSAGES_IGNORE = --ignore=.venv --ignore=var --ignore=staticfiles --ignore=tests --ignore=bench --ignore=scripts
+messages: setup
+	@command -v msgfmt >/dev/null || { echo "make messages needs GNU gettext: apt-get install gettext"; exit 1; }
+	$(BIN)/python manage.py makemessages -l nl -l de --no-obsolete $(MESSAGES_IGNORE)
+	$(BIN)/python manage.py compilemessages -l nl -l de $(MESSAGES_IGNORE)
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -88,6 +88,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "journeyboard.realtime.origin.ClientOriginMiddleware",
+    # After HtmxMiddleware: answers an unreachable database with 503 (text for htmx).
+    "journeyboard.database_outage.DatabaseOutageMiddleware",
 ]
 
 ROOT_URLCONF = "journeyboard.urls"
@@ -121,7 +123,12 @@ SQLITE_OPTIONS = {
 }
 
 if os.environ.get("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60)}
+    # Health checks: a connection kept open (CONN_MAX_AGE) is checked before it is reused, so
+    # after a PostgreSQL restart the next query reconnects instead of failing on the dead
+    # connection; the board sockets' database thread keeps its connection (tests/test_faults.py).
+    DATABASES = {
+        "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
+    }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
@@ -145,10 +152,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 CHANNEL_CAPACITY = env_int("CHANNEL_CAPACITY", 5000)
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    from redis.asyncio.retry import Retry
+    from redis.backoff import NoBackoff
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    # Found by tests/test_faults.py and bench/reliability.py:
+    # - socket_timeout: redis-py's default read timeout (5 s) equals the 5 s for which
+    #   channels-redis blocks reading a process's inbox, so on a board quiet for 5 s the read
+    #   timed out and its sockets were dropped, again every 5 s. Longer than the block; it
+    #   is also how long an edit waits for its answer when Redis hangs.
+    # - retry: after Redis restarts, every pooled connection fails once ("Connection closed
+    #   by server"), which lost the first broadcast and refused the first socket; retry once
+    #   on a fresh connection. Not on timeouts: a hung Redis would make an edit wait twice.
+    _reconnect_once = Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "capacity": CHANNEL_CAPACITY},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 10, "retry": _reconnect_once}],
+                "capacity": CHANNEL_CAPACITY,
+            },
         }
     }
 else:
@@ -188,6 +211,11 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch")), ("de", _("German"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The interface language follows the browser (LocaleMiddleware) until someone picks one in
+# the switcher; set_language keeps that choice in this cookie, for a year rather than
+# until the browser closes (Django's default).
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
 USE_TZ = True

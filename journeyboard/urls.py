@@ -2,6 +2,11 @@ from django.urls import include, path
 
 from journeyboard.accounts.views import LoginView, signup
 from journeyboard.boards.views import boards, cards, members, personas, phases, summary, transfer
+from journeyboard.boards.views import comments as card_comments
+from journeyboard.boards.views import history
+from journeyboard.boards.views import sharing
+from journeyboard.boards.views import timer as board_timer
+from journeyboard.boards.views import voting
 from journeyboard.export import views as export
 
 board = "boards/<int:board_id>/"
@@ -12,6 +17,10 @@ urlpatterns = [
     # Before Django's own: the same login page, with failed attempts counted (accounts/ratelimit.py).
     path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
+    # The language switcher posts to set_language (i18n/setlang/), which remembers the choice in a cookie.
+    path("i18n/", include("django.conf.urls.i18n")),
+    # A share link: open to anyone, it decides itself what to offer (views/sharing.py).
+    path("join/<str:token>/", sharing.join, name="join"),
     path("boards/", boards.board_create, name="board-create"),
     path("boards/import/", transfer.board_import, name="board-import"),
     path(board, boards.board_detail, name="board-detail"),
@@ -31,13 +40,26 @@ urlpatterns = [
     path(board + "cards/<int:card_id>/edit/", cards.card_edit_form, name="card-edit"),
     path(board + "cards/<int:card_id>/move/", cards.card_move, name="card-move"),
     path(board + "cards/<int:card_id>/delete/", cards.card_delete, name="card-delete"),
+    path(board + "cards/<int:card_id>/comments/", card_comments.comment_thread_or_add, name="card-comments"),
+    path(board + "comments/<int:comment_id>/delete/", card_comments.comment_delete, name="comment-delete"),
     path(board + "members/", members.member_list_or_add, name="members"),
     path(board + "members/<int:user_id>/delete/", members.member_remove, name="member-remove"),
+    path(board + "members/<int:user_id>/facilitator/", sharing.member_facilitator, name="member-facilitator"),
+    path(board + "links/", sharing.links, name="share-links"),
+    path(board + "links/<int:link_id>/revoke/", sharing.link_revoke, name="share-link-revoke"),
+    path(board + "lock/", sharing.board_lock, name="board-lock"),
     path(board + "personas/", personas.persona_list_or_create, name="personas"),
     path(board + "personas/<int:persona_id>/", personas.persona_detail_or_update, name="persona"),
     path(board + "personas/<int:persona_id>/edit/", personas.persona_edit_form, name="persona-edit"),
     path(board + "personas/<int:persona_id>/delete/", personas.persona_delete, name="persona-delete"),
     path(board + "summary/", summary.board_summary, name="board-summary"),
+    path(board + "history/", history.board_history, name="board-history"),
+    path(board + "undo/", history.board_undo, name="board-undo"),
+    path(board + "redo/", history.board_redo, name="board-redo"),
+    path(board + "timer/", board_timer.board_timer, name="board-timer"),
+    path(board + "voting/", voting.voting, name="voting"),
+    path(board + "voting/close/", voting.voting_close, name="voting-close"),
+    path(board + "cards/<int:card_id>/vote/", voting.card_vote, name="card-vote"),
 ]
 
 handler403 = "journeyboard.boards.views.errors.handler403"

@@ -52,7 +52,7 @@ def main():
                 page.goto(base + "/accounts/login/")
                 page.fill("#id_username", "demo")
                 page.fill("#id_password", "journeyboard-demo")
-                page.click("button[type=submit]")
+                page.click(".auth-form button[type=submit]")
                 page.wait_for_url(base + "/")
                 page.screenshot(path=str(DOCS / "board-list.png"))
                 # Wide enough for all ten phases, so the picture shows the whole journey.

@@ -47,6 +47,7 @@ class BoardQueryCountTests(BaseTestCase):
     def test_board_page_query_budget(self):
         board = import_board(self.owner, document(10, 30))
         self.login(self.owner)
-        # session, user, membership+board, phases, cards (with authors), personas (side panel)
-        with self.assertNumQueries(6):
+        # session, user, membership+board, voting round (the voting bar and card badges),
+        # phases, cards (with authors), personas (side panel)
+        with self.assertNumQueries(7):
             self.client.get(f"/boards/{board.pk}/")

@@ -83,7 +83,7 @@ class BrowserTestCase(ChannelsLiveServerTestCase):
         page.goto(self.live_server_url + "/accounts/login/")
         page.fill("#id_username", "anna")
         page.fill("#id_password", PASSWORD)
-        page.click("button[type=submit]")
+        page.click(".auth-form button[type=submit]")
         expect(page.locator("h1", has_text="New journey board")).to_be_visible()
 
     def create_board(self, title, template="customer10", language="en"):

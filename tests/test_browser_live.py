@@ -36,7 +36,7 @@ class TwoPeopleTestCase(BrowserTestCase):
             page.goto(self.live_server_url + "/accounts/login/")
             page.fill("#id_username", username)
             page.fill("#id_password", "a-long-enough-password")
-            page.click("button[type=submit]")
+            page.click(".auth-form button[type=submit]")
             expect(page.locator("h1", has_text="New journey board")).to_be_visible()
         page.goto(f"{self.live_server_url}/boards/{self.board.pk}/")
         # Act only once the socket is open: before that a change could not reach us.

@@ -751,7 +751,10 @@ async def test_a_stale_page_gets_the_whole_board(crew, user):
     await a.send_json_to({"type": "sync", "revision": revision - 2})
 
     html = await receive_html(a)
-    assert oob_swaps(html) == ["#board-body", "#board-title", "#loop-toggle", "#personas", "#persona-count", "#board-revision"]
+    assert oob_swaps(html) == [
+        "#board-body", "#board-title", "#loop-toggle", "#personas", "#persona-count", "#timer", "#lock-banner",
+        "#board-revision",
+    ]
     assert revision_of(html, resync=True) == revision
     assert f'id="board-body" class="board-body" data-revision="{revision}"' in html
     for card in (crew.ad, crew.newsletter, crew.product_page):

@@ -13,12 +13,19 @@ from urllib.parse import quote
 from django.db import transaction
 from django.utils.html import escape
 
+from journeyboard.boards.comments import add_comment
 from journeyboard.boards.models import Board, Membership, Role
+from journeyboard.boards.sharing import create_link
+from journeyboard.boards.voting import start_round
 from tests.base import HTMX, BaseTestCase, board_state, make_user
 
 READ, WRITE, OWNER = "read", "write", "owner"
 MAY = {"viewer": {READ}, "editor": {READ, WRITE}, "owner": {READ, WRITE, OWNER}}
 REFUSALS = {WRITE: "You can view this board but not change it.", OWNER: "Only the board's owner can do that."}
+# Workshop tools (the timer): the owner, or a member made facilitator (nobody is, in this setup).
+FACILITATOR = "facilitator"
+MAY["owner"].add(FACILITATOR)
+REFUSALS[FACILITATOR] = "Only a facilitator can do that."
 
 
 @contextmanager
@@ -62,9 +69,31 @@ class Deletes(namedtuple("Deletes", "")):
         test.assertFalse(Board.objects.filter(pk=test.board.pk).exists())
 
 
+class Reverts(namedtuple("Reverts", "")):
+    """Undo or redo: allowed, it reverts the visitor's own last change, or says (409) that
+    there is none it may revert, changing nothing (tests/test_history.py has the rest)."""
+
+    def check(self, test, response, before):
+        if response.status_code == 409:
+            test.assertEqual(board_state(test.board), before)
+            return
+        test.assertEqual(response.status_code, 200)
+        event = test.refresh_board().events.last()
+        test.assertEqual((event.actor, event.revision), (test.visitor, before["board"][2] + 1))
+        test.assertIsNotNone(event.reverts)
+
+
+class Refused(namedtuple("Refused", "message")):
+    """Allowed, but refused for what the board is in: 422 with this text, nothing changed."""
+
+    def check(self, test, response, before):
+        test.assertContains(response, test.fill(self.message), status_code=422)
+        test.assertEqual(board_state(test.board), before)
+
+
 Endpoint = namedtuple("Endpoint", "name method path data needs success")
 
-# `{phase}`, `{card}`, `{guest}` are filled with this test's ids (see `fill`).
+# `{phase}`, `{card}`, `{guest}`, `{link}`, `{comment}` are filled with this test's ids (see `fill`).
 ENDPOINTS = [
     Endpoint("board page", "get", "", {}, READ, Shows('<main id="board-body"')),
     Endpoint("board edit", "post", "edit/", {"title": "Renamed"}, WRITE, Records("board.updated")),
@@ -76,6 +105,9 @@ ENDPOINTS = [
     Endpoint("phase KPI", "post", "phases/{phase}/kpi/", {"kpi_name": "NPS", "kpi_value": "40"}, WRITE, Records("phase.updated")),
     Endpoint("board loop", "post", "edit/", {"ambassador_loop": "true"}, WRITE, Records("board.updated")),
     Endpoint("summary panel", "get", "summary/", {}, READ, Shows('id="summary"')),
+    Endpoint("history panel", "get", "history/", {}, READ, Shows('<div id="history"')),
+    Endpoint("undo", "post", "undo/", {}, WRITE, Reverts()),
+    Endpoint("redo", "post", "redo/", {}, WRITE, Reverts()),
     Endpoint("phase move", "post", "phases/{phase}/move/", {"position": "0"}, WRITE, Records("phase.moved")),
     Endpoint("phase delete", "post", "phases/{phase}/delete/", {}, WRITE, Records("phase.deleted")),
     Endpoint("card create", "post", "phases/{phase}/cards/", {"title": "New"}, WRITE, Records("card.created")),
@@ -86,9 +118,25 @@ ENDPOINTS = [
         "card move", "post", "cards/{card}/move/", {"phase": "{phase}", "position": 0}, WRITE, Records("card.moved")
     ),
     Endpoint("card delete", "post", "cards/{card}/delete/", {}, WRITE, Records("card.deleted")),
+    Endpoint("comment thread", "get", "cards/{card}/comments/", {}, READ, Shows('<section id="comments-{card}"')),
+    Endpoint("comment add", "post", "cards/{card}/comments/", {"text": "Why here?"}, WRITE, Records("comment.added")),
+    # The editor's own comment: its author (the editor) and the owner may delete it.
+    Endpoint("comment delete", "post", "comments/{comment}/delete/", {}, WRITE, Records("comment.deleted")),
     Endpoint("members list", "get", "members/", {}, READ, Shows('<div id="members"')),
     Endpoint("member add", "post", "members/", {"username": "nina", "role": "viewer"}, OWNER, Records("member.added")),
     Endpoint("member remove", "post", "members/{guest}/delete/", {}, OWNER, Records("member.removed")),
+    Endpoint("timer", "post", "timer/", {"action": "start", "minutes": "5"}, FACILITATOR, Records("timer.changed")),
+    Endpoint("share links", "get", "links/", {}, OWNER, Shows('<section id="share-links"')),
+    Endpoint("share link create", "post", "links/", {"role": "viewer"}, OWNER, Records("link.created")),
+    Endpoint("share link revoke", "post", "links/{link}/revoke/", {}, OWNER, Records("link.revoked")),
+    Endpoint("facilitator", "post", "members/{guest}/facilitator/", {"facilitator": "true"}, OWNER, Records("member.facilitator")),
+    Endpoint("board lock", "post", "lock/", {"locked": "true"}, FACILITATOR, Records("board.locked")),
+    # Dot voting: a round is open (see setUp), so starting another one is refused after the
+    # permission check; voting and closing go through.
+    Endpoint("voting bar", "get", "voting/", {}, READ, Shows('<div id="voting"')),
+    Endpoint("voting start", "post", "voting/", {"votes_per_person": "3"}, FACILITATOR, Refused("A voting round is already running")),
+    Endpoint("voting close", "post", "voting/close/", {}, FACILITATOR, Records("voting.closed")),
+    Endpoint("vote", "post", "cards/{card}/vote/", {}, WRITE, Records("vote.given")),
 ]
 
 
@@ -98,7 +146,10 @@ class PermissionTests(BaseTestCase):
         make_user("nina")  # someone the owner can add
         self.guest = make_user("gina")  # a member the owner can remove
         Membership.objects.create(board=self.board, user=self.guest, role=Role.VIEWER)
-        self.ids = {"phase": self.phases[1].pk, "card": self.card.pk, "guest": self.guest.pk}
+        link = create_link(self.owner, self.board, Role.EDITOR)  # a share link the owner can revoke
+        comment = add_comment(self.editor, self.card, "Move this earlier?")  # one its author and the owner may delete
+        start_round(self.owner, self.board, 3)  # a dot-voting round to vote in and close
+        self.ids = {"phase": self.phases[1].pk, "card": self.card.pk, "guest": self.guest.pk, "link": link.pk, "comment": comment.pk}
         self.visitor = None
 
     def fill(self, text):

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from .models import Membership
+from .models import Guest, Membership
 
 
 def get_board_for_user(user, board_id, write=False, owner=False, facilitator=False):
@@ -33,3 +33,20 @@ def get_board_for_user(user, board_id, write=False, owner=False, facilitator=Fal
         raise PermissionDenied(_("The board is locked by the facilitator."))
     board.membership = membership
     return board
+
+
+def guest_of(user):
+    """The Guest row (with its board) of a share-link guest account, else None.
+
+    Guests never have a password, so everyone else is answered without a query.
+    """
+    if not user.is_authenticated or user.has_usable_password():
+        return None
+    return Guest.objects.select_related("board").filter(user_id=user.pk).first()
+
+
+def refuse_guests(user):
+    """Guests work on the one board they joined through a link: no board list, no new
+    boards, no imports, no copies (a copy would be a board of their own)."""
+    if guest_of(user) is not None:
+        raise PermissionDenied(_("Guests can only work on the board they were invited to."))

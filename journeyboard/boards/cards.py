@@ -1,6 +1,7 @@
 """Touchpoint cards: create, edit, move and delete, each as one recorded board change."""
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from .changes import board_change, clamp, fresh, in_order, record, renumber
@@ -17,13 +18,17 @@ def _snapshot(card):
     return {name: getattr(card, name) for name in CARD_FIELDS}
 
 
-def create_card(actor, phase, **fields):
-    """Append a card to the end of a phase."""
+def create_card(actor, phase, position=None, **fields):
+    """Append a card to the end of a phase, or put it at `position` (0-based, clamped):
+    undoing a deletion puts the card back where it was."""
     with board_change(phase.board_id) as board:
         phase = fresh(Phase.objects.filter(board=board), phase.pk)
         card = Card(phase=phase, author=actor, **fields)
-        card.position = Card.objects.filter(phase=phase).count()
+        count = Card.objects.filter(phase=phase).count()
+        card.position = count if position is None else clamp(position, count)
         card.full_clean()
+        if card.position < count:  # make room: positions stay gap-free
+            Card.objects.filter(phase=phase, position__gte=card.position).update(position=F("position") + 1)
         card.save()
         record(board, actor, "card.created", card=card.pk, phase=phase.pk, after=_snapshot(card))
     return card
@@ -69,7 +74,7 @@ def move_card(actor, card, phase, position):
             raise ValidationError({"phase": _("That phase belongs to another board.")})
         card = fresh(Card.objects.select_related("phase").filter(phase__board=board), card.pk)
         phase = fresh(Phase.objects.filter(board=board), phase.pk)
-        source_id = card.phase_id
+        source_id, from_position = card.phase_id, card.position
         source = _lane(source_id, exclude=card.pk)
         target = source if phase.pk == source_id else _lane(phase.pk)
         position = clamp(position, len(target))
@@ -81,7 +86,18 @@ def move_card(actor, card, phase, position):
         if card not in changed:
             changed.append(card)
         Card.objects.bulk_update(changed, ["phase", "position"])
-        record(board, actor, "card.moved", card=card.pk, from_phase=source_id, phase=phase.pk, position=position)
+        # Where it came from and its title: what undo and the history panel need.
+        record(
+            board,
+            actor,
+            "card.moved",
+            card=card.pk,
+            title=card.title,
+            from_phase=source_id,
+            from_position=from_position,
+            phase=phase.pk,
+            position=position,
+        )
     card.from_phase_id = source_id
     return card
 
@@ -90,8 +106,8 @@ def delete_card(actor, card):
     with board_change(card.phase.board_id) as board:
         card = fresh(Card.objects.filter(phase__board=board), card.pk)
         snapshot = _snapshot(card)
-        card_id, phase_id = card.pk, card.phase_id
+        card_id, phase_id, position = card.pk, card.phase_id, card.position
         card.delete()
         Card.objects.bulk_update(renumber(_lane(phase_id)), ["position"])
-        record(board, actor, "card.deleted", card=card_id, phase=phase_id, before=snapshot)
+        record(board, actor, "card.deleted", card=card_id, phase=phase_id, position=position, before=snapshot)
     return phase_id

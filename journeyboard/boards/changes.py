@@ -8,6 +8,7 @@ people drag cards of the same lane at the same moment.
 """
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 from django.http import Http404
@@ -29,6 +30,21 @@ def board_change(board_id):
     """
     with transaction.atomic():
         yield Board.objects.select_for_update().get(pk=board_id)
+
+
+# The event that changes recorded right now revert (set by `reverting`, used by history.py).
+_reverting = ContextVar("journeyboard_reverting", default=None)
+
+
+@contextmanager
+def reverting(event):
+    """Record the changes made inside as reverting `event`: an undo reverts a change, a redo
+    reverts the undo. The services stay as they are; undo and redo call them unchanged."""
+    token = _reverting.set(event)
+    try:
+        yield
+    finally:
+        _reverting.reset(token)
 
 
 class Gone(Http404):
@@ -55,6 +71,7 @@ def record(board, actor, kind, **data):
         actor=actor if actor and actor.is_authenticated else None,
         kind=kind,
         data=data,
+        reverts=_reverting.get(),
     )
     origin = current_client.get()
     produced_revision.set(board.revision)

@@ -1,15 +1,17 @@
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .catalog import EMOTIONS, LANGUAGES, TEMPLATE_CHOICES
-from .models import Board, Card, Persona, Phase, Role
+from .models import GUEST_NAME_MAX, Board, Card, Persona, Phase, Role
 
 
 class BoardCreateForm(forms.Form):
     # Optional only when a persona is named: the board is then called after them.
     title = forms.CharField(label=_("Title"), max_length=Board._meta.get_field("title").max_length, required=False)
     template = forms.ChoiceField(label=_("Template"), choices=TEMPLATE_CHOICES, initial="customer10")
-    language = forms.ChoiceField(label=_("Language of the board"), choices=LANGUAGES, initial="en")
+    # The reader's language to start with (called per form): their board's phases and examples are written in it.
+    language = forms.ChoiceField(label=_("Language of the board"), choices=LANGUAGES, initial=get_language)
     # Ignored by templates without examples (buyer, blank); the label says which have them.
     examples = forms.BooleanField(label=_("Add example touchpoints (10- and 8-step journeys)"), required=False)
     persona_name = forms.CharField(label=_("Persona name"), max_length=Persona._meta.get_field("name").max_length, required=False)
@@ -115,6 +117,16 @@ class MemberForm(forms.Form):
 
 class ImportForm(forms.Form):
     file = forms.FileField(label=_("Journeyboard JSON file"))
+
+
+class ShareLinkForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=[(Role.EDITOR, Role.EDITOR.label), (Role.VIEWER, Role.VIEWER.label)])
+
+
+class GuestForm(forms.Form):
+    """The name a guest joins with (sharing.clean_guest_name checks it again, and folds spaces)."""
+
+    display_name = forms.CharField(label=_("Your name"), max_length=GUEST_NAME_MAX)
 
 
 def with_current_values(data, instance, fields):

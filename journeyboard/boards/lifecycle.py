@@ -1,5 +1,6 @@
 """Whole boards: create from a template, edit title and description, duplicate, delete."""
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -69,4 +70,7 @@ def duplicate_board(actor, board):
 
 def delete_board(actor, board):
     with transaction.atomic():
+        # Guest accounts exist for this one board (sharing.py): they go with it, rather
+        # than live on as passwordless accounts that are no longer anybody's guest.
+        get_user_model().objects.filter(guest__board=board).delete()
         Board.objects.filter(pk=board.pk).delete()

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .changes import board_change, record
-from .models import Membership, Role
+from .models import Guest, Membership, Role
 
 
 def add_member(actor, board, username, role):
@@ -14,6 +14,9 @@ def add_member(actor, board, username, role):
         raise ValidationError({"role": _("Choose editor or viewer.")})
     user = get_user_model().objects.filter(username=username.strip()).first()
     if user is None:
+        raise ValidationError({"username": _("There is no user called “%(name)s”.") % {"name": username}})
+    if Guest.objects.filter(user=user).exclude(board=board).exists():
+        # A guest account is for the one board it joined through a link (sharing.py).
         raise ValidationError({"username": _("There is no user called “%(name)s”.") % {"name": username}})
     with board_change(board.pk) as board:
         membership = Membership.objects.filter(board=board, user=user).first()

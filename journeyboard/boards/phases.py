@@ -2,9 +2,12 @@
 
 from decimal import Decimal
 
+from django.db.models import F
+
+from .cards import CARD_FIELDS
 from .catalog import palette_colour
 from .changes import board_change, clamp, fresh, in_order, record, renumber
-from .models import Phase
+from .models import Card, Phase
 
 KPI_FIELDS = ("kpi_name", "kpi_value", "kpi_target", "kpi_unit", "kpi_lower_is_better")
 PHASE_FIELDS = ("name", "segment", "color", *KPI_FIELDS)
@@ -52,20 +55,54 @@ def update_phase(actor, phase, **fields):
 def move_phase(actor, phase, position):
     with board_change(phase.board_id) as board:
         phase = fresh(Phase.objects.filter(board=board), phase.pk)
+        from_position = phase.position  # undo puts it back there; the name is for the history panel
         others = _phases(board.pk, exclude=phase.pk)
         position = clamp(position, len(others))
         others.insert(position, phase)
         Phase.objects.bulk_update(renumber(others), ["position"])
-        record(board, actor, "phase.moved", phase=phase.pk, position=position)
+        record(
+            board, actor, "phase.moved", phase=phase.pk, name=phase.name, from_position=from_position, position=position
+        )
     return phase
 
 
 def delete_phase(actor, phase):
-    """Delete a phase together with its cards."""
+    """Delete a phase together with its cards. The event keeps their content (`deleted_cards`,
+    in lane order), so that undo can put the phase back as it was."""
     with board_change(phase.board_id) as board:
         phase = fresh(Phase.objects.filter(board=board), phase.pk)
-        phase_id, snapshot = phase.pk, _snapshot(phase)
-        card_count = phase.cards.count()
+        phase_id, snapshot, position = phase.pk, _snapshot(phase), phase.position
+        cards = list(phase.cards.order_by("position", "pk").values("id", *CARD_FIELDS))
         phase.delete()
         Phase.objects.bulk_update(renumber(_phases(board.pk)), ["position"])
-        record(board, actor, "phase.deleted", phase=phase_id, before=snapshot, cards=card_count)
+        record(
+            board,
+            actor,
+            "phase.deleted",
+            phase=phase_id,
+            position=position,
+            before=snapshot,
+            cards=len(cards),
+            deleted_cards=cards,
+        )
+
+
+def restore_phase(actor, board, fields, position, cards):
+    """Put a deleted phase back (undo of a deletion) as one change: its name, colour, segment
+    and KPI (`fields`, as `_snapshot` recorded them), at `position`, with `cards` (field dicts,
+    in lane order). Phase and cards get new ids; the event lists the cards' new ids in the
+    order of `cards`, so that history can follow the old ids to the new ones."""
+    with board_change(board.pk) as board:
+        count = Phase.objects.filter(board=board).count()
+        phase = Phase(board=board, position=clamp(position, count), **fields)
+        phase.full_clean()
+        if phase.position < count:  # make room: positions stay gap-free
+            Phase.objects.filter(board=board, position__gte=phase.position).update(position=F("position") + 1)
+        phase.save()
+        restored = [Card(phase=phase, author=actor, position=index, **card) for index, card in enumerate(cards)]
+        for card in restored:
+            card.full_clean()
+        Card.objects.bulk_create(restored)
+        new_ids = [card.pk for card in restored]
+        record(board, actor, "phase.created", phase=phase.pk, after=_snapshot(phase), cards=new_ids)
+    return phase

@@ -5,12 +5,15 @@ from itertools import groupby
 
 from django.db.models import Aggregate, CharField, Count, Prefetch
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
-from .catalog import Channel, Segment, label
+from .catalog import Channel, Segment
+from .comments import with_comment_count
 from .curve import MOODS, emotion_curve
 from .loop import loop_arrow
 from .forms import CardForm, PhaseCreateForm
 from .models import Card, Membership, Phase
+from .voting import voting_state, with_votes
 
 BOARD_TEMPLATE = "boards/board.html"
 
@@ -42,7 +45,8 @@ def load_phases(board, only=None, all_cards=False):
     count, its cards per channel (`channels`, see phase_channels) and its first LANE_PAGE
     cards (all with `all_cards`): two queries whatever the board's size."""
     # Only what a card shows: parsing timestamps of hundreds of cards costs more than the query.
-    cards = Card.objects.only(*CARD_SHOWN).order_by("position", "pk")
+    cards = with_comment_count(Card.objects.only(*CARD_SHOWN)).order_by("position", "pk")  # the comment badge
+    cards = with_votes(cards, board.pk)  # the dot-voting badge
     if not all_cards:
         cards = cards.filter(position__lt=LANE_PAGE)
     phases = Phase.objects.filter(board=board).order_by("position", "pk")
@@ -58,8 +62,10 @@ def load_phases(board, only=None, all_cards=False):
 
 
 def channel_tally(counts):
-    """[(channel, label, count)] for the channels in `counts` ({channel: count}), in catalog order."""
-    return [(value, label(Channel, value), counts[value]) for value in Channel.values if counts.get(value)]
+    """[(channel, label, count)] for the channels in `counts` ({channel: count}), in catalog order.
+
+    The labels are lazy: a broadcast renders one context in every reader's language."""
+    return [(value, Channel(value).label, counts[value]) for value in Channel.values if counts.get(value)]
 
 
 def phase_channels(phase):
@@ -70,7 +76,7 @@ def phase_channels(phase):
 def segment_runs(phases):
     """Consecutive phases of one segment, for the buyer/customer band above the lanes."""
     return [
-        {"segment": segment, "label": phases_of[0].get_segment_display(), "span": len(phases_of)}
+        {"segment": segment, "label": Segment(segment).label, "span": len(phases_of)}  # lazy, as above
         for segment, group in groupby(phases, key=lambda p: p.segment)
         for phases_of in [list(group)]
     ]
@@ -91,9 +97,13 @@ def viewer_flags(board):
     return {
         "board": board,
         "board_url": board.get_absolute_url(),
-        "can_write": membership.can_write,
+        # A locked board is being presented: only facilitators keep their controls.
+        "can_write": membership.can_write and (not board.locked or membership.is_facilitator),
         "is_owner": membership.is_owner,
+        "is_facilitator": membership.is_facilitator,
         "segments": Segment.choices,
+        # The board's voting round, read only by what shows a card or the voting bar.
+        "voting": SimpleLazyObject(lambda: voting_state(board)),
     }
 
 
@@ -119,7 +129,9 @@ def board_context(board, phases=None):
 
 
 def members_data(board):
-    return {"memberships": Membership.objects.filter(board=board).select_related("user").order_by("created_at", "pk")}
+    # user__guest: guests are marked as such, in the same query.
+    memberships = Membership.objects.filter(board=board).select_related("user", "user__guest")
+    return {"memberships": memberships.order_by("created_at", "pk")}
 
 
 def members_context(board):

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Prefetch
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -18,6 +19,7 @@ from .catalog import LANGUAGE_CODES
 from .changes import record
 from .models import Board, Card, Membership, Persona, Phase, Role
 from .personas import avatar_colour
+from .voting import with_votes
 
 FORMAT = "journeyboard/1"
 PERSONA_FIELDS = ("name", "role", "goals", "frustrations", "quote", "color")
@@ -30,7 +32,9 @@ KPI_PARTS = ("name", "value", "target", "unit", "lower_is_better")
 
 def export_board(board):
     """The board as a JSON-ready dict; a constant number of queries whatever its size."""
-    phases = Phase.objects.filter(board=board).prefetch_related("cards").order_by("position", "pk")
+    # Each card's votes in the last closed round ride on the cards' query as a subquery.
+    cards = with_votes(Card.objects.order_by("position", "pk"), board.pk, closed=True)
+    phases = Phase.objects.filter(board=board).prefetch_related(Prefetch("cards", cards)).order_by("position", "pk")
     return {
         "format": FORMAT,
         "title": board.title,
@@ -39,10 +43,19 @@ def export_board(board):
         "ambassador_loop": board.ambassador_loop,
         "personas": [_fields(p, PERSONA_FIELDS) for p in board.personas.all()],
         "phases": [
-            {**_fields(phase, PHASE_FIELDS), "kpi": _kpi(phase), "cards": [_fields(card, CARD_FIELDS) for card in phase.cards.all()]}
+            {**_fields(phase, PHASE_FIELDS), "kpi": _kpi(phase), "cards": [_card(card) for card in phase.cards.all()]}
             for phase in phases
         ],
     }
+
+
+def _card(card):
+    """A card; with the dot votes it got in the board's last closed round, if any (a
+    record of the workshop: import ignores it, the votes belonged to people on this board)."""
+    fields = _fields(card, CARD_FIELDS)
+    if card.vote_count:
+        fields["votes"] = card.vote_count
+    return fields
 
 
 def _fields(obj, names):

@@ -61,6 +61,8 @@ KIND_SIZE, KIND_H, KIND_ICON, KIND_TRACK = 11, 16, 14, 0.04
 TITLE_CARD_SIZE, TITLE_CARD_LH, TITLE_CARD_LINES, TITLE_CARD_GAP = 14, 20, 3, 2
 NOTE_SIZE, NOTE_LH, NOTE_LINES, NOTE_GAP = 12.5, 17, 4, 4
 CHANNEL_SIZE, CHANNEL_H, CHANNEL_GAP, CHANNEL_DOT = 11.5, 16, 7, 8
+# Dot votes: a pill with a dot and the count in the card's bottom right corner, in a row of its own.
+VOTES_H, VOTES_SIZE, VOTES_DOT, VOTES_PAD, VOTES_GAP = 20, 11.5, 8, 7, 6
 
 LEGEND_SIZE, LEGEND_H, LEGEND_ICON, LEGEND_ITEM_GAP, LEGEND_GROUP_GAP = 13, 22, 18, 18, 30
 LEGEND_TOP_MIN_LEFT = 520  # the header keeps at least this for the title when the legend sits beside it
@@ -105,6 +107,7 @@ class CardBox:
     title_y: int
     note_y: int
     channel_y: int
+    votes: int = 0
 
 
 @dataclass
@@ -335,6 +338,8 @@ class _Parts:
             channel_label = self._label("channel", card.channel_label, 0)
             y = channel_y + CHANNEL_H
         height = y + PAD_BOTTOM
+        if getattr(card, "votes", 0):
+            height += VOTES_GAP + VOTES_H
         if emotion is not None:
             height = max(height, FACE_TOP + FACE + FACE_TOP)
         return {
@@ -615,7 +620,7 @@ class _Parts:
             cards.append(CardBox(
                 rect(cx, cy, cx + CARD_W, cy + card["h"]), shot.kind, shot.emotion, card["kind_label"],
                 card["title"], card["note"], card["channel_label"], (cx, cy),
-                card["title_y"], card["note_y"], card["channel_y"],
+                card["title_y"], card["note_y"], card["channel_y"], getattr(shot, "votes", 0),
             ))
             cy += card["h"] + CARD_GAP
         average = phase["average"]

@@ -67,6 +67,7 @@ KPI_STATUS = {  # a KPI's status: (pill, text, mark); the customer band's green,
     "off": ((0xFF, 0xEC, 0xEC), (0xA8, 0x26, 0x30), (0xDC, 0x45, 0x4A)),
 }
 LOOP = ACCENT
+VOTE = (0x6A, 0x45, 0xD8)  # the page's dot-voting violet
 
 SUPERSAMPLE = 4
 GREEK_BELOW = 4  # device pixels: smaller type could not be read, it is drawn as grey bars
@@ -657,6 +658,21 @@ class _Painter:
             key = ("channel", card.channel_label, background)
             channel = self.cached(key, lambda: self._channel(card.channel_label, background))
             self.blit(channel, x, px(uy + card.channel_y))
+        if card.votes:
+            self._votes(card, background)
+
+    def _votes(self, card, background):
+        """The card's dot votes as the page's badge: a white dot and the count on a violet
+        pill in the bottom right corner (the layout gave the card a row for it)."""
+        px, fnt, count = self.px, self.font("Bold", L.VOTES_SIZE), str(card.votes)
+        dot, pad, gap = max(2, px(L.VOTES_DOT)), px(L.VOTES_PAD), px(4)
+        top = card.rect.y1 / self.s - L.PAD_BOTTOM - L.VOTES_H  # units
+        x1 = card.rect.x1 - px(L.PAD_X)
+        pill = L.Rect(x1 - (pad + dot + gap + math.ceil(self.width(fnt, count)) + pad), px(top), x1, px(top + L.VOTES_H))
+        self.rounded(pill, L.VOTES_H / 2, VOTE, background)
+        disc = self.cached(("dot", dot, PAPER, VOTE), lambda: _disc(dot, PAPER, VOTE))
+        self.blit(disc, pill.x0 + pad, pill.y0 + (pill.height - dot) // 2)
+        self.text(pill.x0 + pad + dot + gap, self.baseline(top, L.VOTES_H, L.VOTES_SIZE), count, fnt, PAPER, VOTE)
 
     def _kind_tag(self, kind, label, background, colour):
         """Icon and letter-spaced label on the card's background, drawn once per kind."""

@@ -12,6 +12,7 @@ from django.utils.translation import override
 from journeyboard.boards.catalog import EMOTIONS, Channel, Kind, Segment, label
 from journeyboard.boards.models import Card, Phase
 from journeyboard.boards.numbers import kpi_number
+from journeyboard.boards.voting import with_votes
 
 
 @dataclass
@@ -23,6 +24,7 @@ class CardShot:
     kind: str
     kind_label: str
     emotion: int | None
+    votes: int = 0  # dot votes in the board's last closed round
 
 
 @dataclass
@@ -77,6 +79,7 @@ def board_snapshot(board):
     cards = Card.objects.only("phase_id", "position", "title", "note", "channel", "emotion", "kind").order_by(
         "position", "pk"
     )
+    cards = with_votes(cards, board.pk, closed=True)  # a subquery: no query of its own
     phases = Phase.objects.filter(board=board).order_by("position", "pk").prefetch_related(Prefetch("cards", cards))
     with override(board.language):
         return BoardShot(
@@ -106,6 +109,7 @@ def _phase_shot(phase):
                 kind=card.kind,
                 kind_label=label(Kind, card.kind),
                 emotion=card.emotion,
+                votes=card.vote_count,
             )
             for card in phase.cards.all()
         ],

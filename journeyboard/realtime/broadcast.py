@@ -6,6 +6,9 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from .languages import languages_to_render
+from .outage import LAYER_ERRORS
+
 logger = logging.getLogger("journeyboard.realtime")
 
 
@@ -22,7 +25,7 @@ def change_message(event, origin, html):
         # Consumers read the data of membership changes only (to close or re-role a socket).
         "data": event.data if event.kind.startswith("member.") else {},
         "origin": origin,
-        "html": html,
+        "html": html,  # {language: {role: html}}, see fragments.render_change
     }
 
 
@@ -36,7 +39,8 @@ def broadcast_change(event, origin=""):
     if layer is None:
         return
     try:
-        message = change_message(event, origin, render_change(event))
+        html = render_change(event, languages_to_render(layer, event.board_id))
+        message = change_message(event, origin, html)
         group = board_group(event.board_id)
         try:
             loop = asyncio.get_running_loop()
@@ -46,6 +50,10 @@ def broadcast_change(event, origin=""):
             task = loop.create_task(layer.group_send(group, message))
             _pending.add(task)
             task.add_done_callback(_sent)
+    except LAYER_ERRORS as error:
+        # Redis is down: expected during an outage, one line per edit rather than a traceback.
+        # Sockets are closed meanwhile (outage.py) and catch up by revision when they reconnect.
+        logger.warning("live update of board %s revision %s not sent: %s", event.board_id, event.revision, error)
     except Exception:
         logger.exception("broadcast of board %s revision %s failed", event.board_id, event.revision)
 

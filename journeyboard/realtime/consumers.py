@@ -1,4 +1,4 @@
-"""The board WebSocket: live changes, presence, cursors and who-is-editing.
+"""The board WebSocket: live changes, presence, cursors, who-is-editing and follow mode.
 
 A connection joins the board's group only after the origin check (asgi.py), the session
 (AuthMiddlewareStack) and board membership (`get_board_for_user`, as for HTTP) all pass.
@@ -17,13 +17,14 @@ from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from journeyboard.boards.access import get_board_for_user
 from journeyboard.boards.cards import move_card
-from journeyboard.boards.models import Card, Phase
+from journeyboard.boards.models import Card, Phase, Role
 
-from . import budget, protocol
+from . import budget, languages, outage, protocol
 from .broadcast import board_group
 from .fragments import render_resync
 from .origin import current_client, valid_client_id
@@ -36,20 +37,52 @@ CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_NOT_A_MEMBER = 4404
 CLOSE_TOO_MANY_MESSAGES = 4429
 CLOSE_SERVER_ERROR = 1011
+CLOSE_LIVE_PAUSED = outage.CLOSE_LIVE_PAUSED  # 4503: Redis unreachable, the page retries
 
 # Changes the page that made them gets back too. A dragged card already sits where it
 # was dropped, but concurrent moves may have committed in another order: the lanes as
 # the server has them (the whole card lists) make all pages agree.
 ECHOED = {"card.moved"}
 
+# A facilitator locking or unlocking the board changes what everyone else may do.
+LOCK_EVENTS = {"board.locked", "board.unlocked"}
+
 CURSOR_RATE = 30  # per second and connection; browsers send at most ~20
+FOLLOW_RATE = 15  # follow-mode positions, per second and connection; browsers send at most ~10
 
 
 class BoardConsumer(AsyncWebsocketConsumer):
+    group = None
+    accepted = False
+    paused = False
+
+    async def __call__(self, scope, receive, send):
+        # The channel layer (Redis) can fail under any handler and under Channels' own loop
+        # that reads this socket's channel, which no handler sees: catch it around both.
+        try:
+            await super().__call__(scope, receive, send)
+        except outage.LAYER_ERRORS as error:
+            await outage.pause_live_updates(self, error)
+
+    async def accept(self, subprotocol=None, headers=None):
+        await super().accept(subprotocol, headers)
+        self.accepted = True
+
+    async def pause(self):
+        """Live updates are paused (outage.py): close with 4503, without the unreachable layer."""
+        if self.group:
+            languages.closed(self.board_id, self.language)
+            self.group = None  # nothing more is sent, and disconnect() must not touch the layer
+        if not self.accepted:
+            await self.accept()  # a page connecting during the outage learns why, not just "500"
+        await self.close(code=CLOSE_LIVE_PAUSED)
+
     async def connect(self):
         user = self.scope["user"]
         self.board_id = self.scope["url_route"]["kwargs"]["board_id"]
         self.group = None
+        # The language the page was rendered in: its live changes and error messages come in it too.
+        self.language = languages.page_language(self.scope, _query(self.scope).get("lang", ""))
         if not user.is_authenticated:
             await self.accept()
             await self.close(code=CLOSE_NOT_SIGNED_IN)
@@ -62,24 +95,32 @@ class BoardConsumer(AsyncWebsocketConsumer):
             return
         self.user = user
         self.role = board.membership.role
+        # With the lock, these decide whose HTML this page gets (shown_role).
+        self.facilitator = board.membership.is_facilitator
+        self.locked = board.locked
         self.client_id = valid_client_id(_query(self.scope).get("client", ""))
         self.conn = uuid.uuid4().hex[:12]
         self.person = person(user)
         self.editing = None
         self.cursor_window = (0.0, 0)
+        self.follow_window = (0.0, 0)
         self.budget = budget.MessageBudget(settings.WS_MESSAGES_PER_SECOND, settings.WS_MESSAGE_BURST)
         self.group = board_group(self.board_id)
+        languages.opened(self.board_id, self.language)  # from now on changes are rendered in it
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
+        outage.joined(self)
         await self.group_send("presence.join", editing=None)
 
     async def disconnect(self, code):
         await self.leave_group()
 
     async def leave_group(self):
+        outage.left(self)
         if self.group:
             await self.group_send("presence.leave")
             await self.channel_layer.group_discard(self.group, self.channel_name)
+            languages.closed(self.board_id, self.language)
             self.group = None
 
     async def close_with(self, code):
@@ -90,6 +131,10 @@ class BoardConsumer(AsyncWebsocketConsumer):
     # --- from the browser -------------------------------------------------------------
 
     async def receive(self, text_data=None, bytes_data=None):
+        with translation.override(self.language):  # the page shows error messages as toasts
+            await self.handle_frame(text_data)
+
+    async def handle_frame(self, text_data):
         if self.group is None:
             return  # closed by the server; frames sent before the browser noticed are ignored
         verdict = self.budget.spend()  # before parsing: a flood must cost us as little as possible
@@ -105,6 +150,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await self.send_error("forbidden", str(error))
         except (Http404, ValidationError) as error:
             await self.send_error("invalid", _message(error))
+        except outage.LAYER_ERRORS:
+            raise  # not this socket's fault: live updates pause (__call__)
         except Exception:
             logger.exception("board socket %s of user %s failed", self.board_id, self.user.pk)
             await self.send_error("server_error", _("Server error; reconnecting."))
@@ -139,6 +186,19 @@ class BoardConsumer(AsyncWebsocketConsumer):
     async def on_card_move(self, card, phase, position):
         await database_sync_to_async(self._move)(card, phase, position)
 
+    # Follow mode: a facilitator brings everyone's view along. Nothing is stored; only
+    # facilitators may lead (nobody else may move others' screens around), checked on
+    # every frame as for HTTP, since a role can change while connected.
+    async def on_follow(self, x, y):
+        if self._over_rate("follow_window", FOLLOW_RATE):
+            return  # a flood is dropped quietly, as for cursors (pages send at most ~10 a second)
+        await database_sync_to_async(self._check_facilitator)()
+        await self.group_send("follow.moved", x=x, y=y)
+
+    async def on_follow_stop(self):
+        await database_sync_to_async(self._check_facilitator)()
+        await self.group_send("follow.stopped")
+
     # --- from the group ---------------------------------------------------------------
 
     async def board_change(self, message):
@@ -151,11 +211,24 @@ class BoardConsumer(AsyncWebsocketConsumer):
         if message["kind"] == "member.added" and data.get("user") == self.user.pk:
             self.role = data["role"]
             await self.send_json({"type": "role", "role": self.role})
+        if message["kind"] == "member.facilitator" and data.get("user") == self.user.pk:
+            self.facilitator = data["facilitator"]
+            await self.send_json({"type": "role", "role": self.role})  # the page reloads for its controls
+        if message["kind"] in LOCK_EVENTS:
+            self.locked = message["kind"] == "board.locked"
         if message["origin"] and message["origin"] == self.client_id and message["kind"] not in ECHOED:
             return  # this page made the change and shows it already
-        html = (message.get("html") or {}).get(self.role)
-        if html:
-            await self.send(text_data=html)
+        html = message.get("html")
+        if html is None:
+            return  # nothing to show (e.g. the card is gone again)
+        if self.language not in html:
+            # Rendered just before this page connected and its language was counted: the
+            # whole board in its language instead, as for a page that missed a change.
+            await self.on_sync(-1)
+            return
+        fragment = html[self.language].get(self.shown_role())
+        if fragment:
+            await self.send(text_data=fragment)
 
     async def presence_join(self, message):
         if self.group is None:
@@ -195,6 +268,18 @@ class BoardConsumer(AsyncWebsocketConsumer):
         if message["channel"] != self.channel_name:
             await self.send_json({**_public(message), "type": "editing", "card": message["card"]})
 
+    async def follow_moved(self, message):
+        if self.group is None:
+            return
+        if message["channel"] != self.channel_name:
+            await self.send_json({**_public(message), "type": "follow", "x": message["x"], "y": message["y"]})
+
+    async def follow_stopped(self, message):
+        if self.group is None:
+            return
+        if message["channel"] != self.channel_name:
+            await self.send_json({**_public(message), "type": "follow.stop"})
+
     # --- helpers ----------------------------------------------------------------------
 
     def _about_me(self):
@@ -210,19 +295,35 @@ class BoardConsumer(AsyncWebsocketConsumer):
         await self.send_json({"type": "error", "code": code, "message": message})
 
     def _cursor_budget_spent(self):
-        started, count = self.cursor_window
+        return self._over_rate("cursor_window", CURSOR_RATE)
+
+    def _over_rate(self, window, rate):
+        """Count one frame in the current one-second `window` (an attribute holding
+        (start, count)); True once `rate` frames were counted in it."""
+        started, count = getattr(self, window)
         now = time.monotonic()
         if now - started >= 1.0:
-            self.cursor_window = (now, 1)
+            setattr(self, window, (now, 1))
             return False
-        self.cursor_window = (started, count + 1)
-        return count >= CURSOR_RATE
+        setattr(self, window, (started, count + 1))
+        return count >= rate
+
+    def _check_facilitator(self):
+        get_board_for_user(self.user, self.board_id, facilitator=True)
 
     def _resync_if_behind(self, revision):
         board = get_board_for_user(self.user, self.board_id)
+        self.locked, self.facilitator = board.locked, board.membership.is_facilitator
         if revision == board.revision:
             return board, None
-        return board, render_resync(board, board.membership.role)
+        return board, render_resync(board, self.shown_role(), self.language)
+
+    def shown_role(self):
+        """Whose HTML this page gets: while the board is locked for presenting, members who
+        are not facilitators get the viewer's (no controls), whatever their role."""
+        if self.locked and not (self.role == Role.OWNER or self.facilitator):
+            return Role.VIEWER
+        return self.role
 
     def _check_card(self, card_id):
         get_board_for_user(self.user, self.board_id, write=True)

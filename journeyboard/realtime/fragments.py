@@ -1,14 +1,21 @@
 """Render a recorded board change as the HTML other screens apply (templates/boards/broadcast.html).
 
 Controls differ by role (a viewer's cards open no editor, only the owner sees member
-buttons), so each change is rendered once per role and every connection picks its own.
+buttons) and words by the reader's language, so each change is rendered once per role and
+language (realtime/languages.py says which languages) and every connection picks its own.
+The context is built once for all languages: it carries data and lazy labels, never text
+translated in advance; the templates translate.
 """
 
 from django.template.loader import render_to_string
+from django.utils import translation
 
+from journeyboard.boards.comments import thread_of, with_comment_count
 from journeyboard.boards.curve import emotion_curve
-from journeyboard.boards.models import Board, Card, Membership, Role
+from journeyboard.boards.models import Board, Card, Comment, Membership, Role
+from journeyboard.boards.forms import MemberForm
 from journeyboard.boards.personas import personas_of
+from journeyboard.boards.sharing import links_of
 from journeyboard.boards.rendering import (
     board_data,
     board_settings,
@@ -18,12 +25,15 @@ from journeyboard.boards.rendering import (
     members_data,
     viewer_flags,
 )
+from journeyboard.boards.timer import timer_context
+from journeyboard.boards.voting import cards_with_votes, with_votes
 
 BROADCAST = "boards/broadcast.html"
 
 
 def _card(card_id):
-    return Card.objects.select_related("phase", "author").filter(pk=card_id).first()
+    cards = with_votes(with_comment_count(Card.objects.select_related("phase", "author")))  # the cards' badges
+    return cards.filter(pk=card_id).first()
 
 
 def _footers(altered, *phase_ids):
@@ -37,7 +47,12 @@ def _card_created(board, data):
     card = _card(data["card"])
     if card is None:
         return None
-    return "card-created", {"card": card, **lane_tallies([card.phase_id], _footers(card.channel, card.phase_id))}
+    tallies = lane_tallies([card.phase_id], _footers(card.channel, card.phase_id))
+    if card.position < tallies["lane_counts"][0][1] - 1:
+        # Not at the end: a deleted card put back where it was (undo). Its lane's whole
+        # card list, as for a move, puts it in its place on every page.
+        return "card-moved", {"lanes": load_phases(board, only=[card.phase_id]), **tallies}
+    return "card-created", {"card": card, **tallies}
 
 
 def _card_updated(board, data):
@@ -88,13 +103,63 @@ def _board_settings(board, data):
 
 
 def _members(board, data):
-    return "members", members_data(board)
+    # With an empty add form: the owner's copy shows it, and its role choices.
+    return "members", {**members_data(board), "member_form": MemberForm()}
 
 
 def _personas(board, data):
     # The whole panel, not the one persona: personas are few, and it keeps the order and
     # the empty state right whatever else happened meanwhile.
     return "personas", {"personas": personas_of(board)}
+
+
+def _timer(board, data):
+    # As the timer is now, with the server's clock at this moment: each page corrects its
+    # own clock by it, so every screen counts down to the same second.
+    return "timer", timer_context(board)
+
+
+def _comment_added(board, data):
+    # The card (its badge counts the comment) and the comment, appended to the card's
+    # thread on pages that have it open (boards/broadcast.html says how the others skip it).
+    card = _card(data["card"])
+    if card is None:
+        return None
+    comment = Comment.objects.select_related("author").filter(pk=data["comment"]).first()
+    return "comment-added", {"card": card, "comment": comment}
+
+
+def _comment_deleted(board, data):
+    card = _card(data["card"])
+    if card is None:
+        return None
+    # The thread as it now is (threads are short), for pages that have it open.
+    return "comment-deleted", {"card": card, "comments": thread_of(card)}
+
+
+def _share_links(board, data):
+    return "share-links", {"links": links_of(board)}  # only the owner's copy shows them
+
+
+def _lock_changed(board, data):
+    # Everything with controls, for every page: while locked, members who are not
+    # facilitators get the viewer's copy (consumers.shown_role), so their page turns
+    # read-only at once; unlocking gives the controls back.
+    return "lock-changed", {**board_data(board), "personas": personas_of(board)}
+
+
+def _voting_round(board, data):
+    # A round started or closed: every card's badge changed. The voting bar is personal
+    # (votes left, the facilitator's buttons): the signal has every page fetch its own.
+    return "voting-round", {"vote_cards": cards_with_votes(board), "voting_for": ""}
+
+
+def _vote(board, data):
+    # With hidden results the event names no card, so nothing about any card goes out;
+    # the voter's other tabs fetch their bar (votes left, their dots).
+    card_id = data.get("card")
+    card = card_id and with_votes(Card.objects.filter(pk=card_id).only("id"), board.pk).first()
+    return "vote", {"card": card, "voting_for": data["user"]}
 
 
 RENDERERS = {
@@ -112,17 +177,32 @@ RENDERERS = {
     "persona.created": _personas,
     "persona.updated": _personas,
     "persona.deleted": _personas,
+    "timer.changed": _timer,
+    "comment.added": _comment_added,
+    "comment.deleted": _comment_deleted,
+    "member.facilitator": _members,
+    "link.created": _share_links,
+    "link.revoked": _share_links,
+    "board.locked": _lock_changed,
+    "board.unlocked": _lock_changed,
+    "voting.started": _voting_round,
+    "voting.closed": _voting_round,
+    "vote.given": _vote,
+    "vote.taken": _vote,
 }
 
 
 def _render(name, board, role, context):
     """One partial as a member with `role` sees it."""
-    board.membership = Membership(board=board, role=role)
+    # While the board is locked only facilitators get the editor's copy (consumers pick the
+    # viewer's for everyone else), so it is rendered as a facilitator sees it: with controls.
+    board.membership = Membership(board=board, role=role, facilitator=board.locked and role == Role.EDITOR)
     return render_to_string(f"{BROADCAST}#{name}", {**context, **viewer_flags(board), "revision": board.revision})
 
 
-def render_change(event):
-    """{role: html} for a change, or None when there is nothing to show (e.g. the card is gone again)."""
+def render_change(event, languages):
+    """{language: {role: html}} for a change in each of `languages`, or None when there
+    is nothing to show (e.g. the card is gone again)."""
     renderer = RENDERERS.get(event.kind)
     if renderer is None:
         return None
@@ -136,12 +216,21 @@ def render_change(event):
     # Rendered with the event's revision even if later changes already landed: each of
     # those sends its own message, and a page's revision only ever moves forward.
     board.revision = event.revision
-    html = {role: _render(name, board, role, context) for role in (Role.EDITOR, Role.VIEWER)}
-    # Owners see the same as editors except in the members panel (the remove buttons).
-    html[Role.OWNER] = _render(name, board, Role.OWNER, context) if name == "members" else html[Role.EDITOR]
+    return {language: _render_roles(name, board, context, language) for language in languages}
+
+
+def _render_roles(name, board, context, language):
+    with translation.override(language):
+        html = {role: _render(name, board, role, context) for role in (Role.EDITOR, Role.VIEWER)}
+        # Owners see the same as editors except in the members panel (the remove buttons)
+        # and on comments (the owner may delete everyone's).
+        owners_own = name in ("members", "comment-added", "comment-deleted", "share-links")  # and the share links
+        html[Role.OWNER] = _render(name, board, Role.OWNER, context) if owners_own else html[Role.EDITOR]
     return html
 
 
-def render_resync(board, role):
-    """The whole board, for one connection that missed changes."""
-    return _render("resync", board, role, {**board_data(board), "personas": personas_of(board)})
+def render_resync(board, role, language):
+    """The whole board, for one connection that missed changes, in its page's language."""
+    with translation.override(language):
+        context = {**board_data(board), "personas": personas_of(board), **timer_context(board)}
+        return _render("resync", board, role, context)

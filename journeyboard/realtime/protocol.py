@@ -5,6 +5,8 @@ Client to server (JSON text frames):
   {"type": "cursor", "x": 310.5, "y": 88}           pointer position in board-content pixels
   {"type": "editing", "card": 42}                   I opened card 42's editor (null: closed it)
   {"type": "card.move", "card": 42, "phase": 7, "position": 0}   a change, like the HTTP move
+  {"type": "follow", "x": 1200, "y": 340}           facilitators: the centre of what I look at (board-content pixels)
+  {"type": "follow.stop"}                           facilitators: stop bringing everyone along
 
 Anything else is answered with {"type": "error", "code": ..., "message": ...}.
 """
@@ -59,7 +61,18 @@ def _card_move(message):
     return {name: _integer(message, name) for name in ("card", "phase", "position")}
 
 
-PARSERS = {"sync": _sync, "cursor": _cursor, "editing": _editing, "card.move": _card_move}
+def _nothing(message):
+    return {}
+
+
+PARSERS = {
+    "sync": _sync,
+    "cursor": _cursor,
+    "editing": _editing,
+    "card.move": _card_move,
+    "follow": _cursor,  # the same shape: a point on the board content
+    "follow.stop": _nothing,
+}
 
 
 def parse(text):

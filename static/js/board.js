@@ -170,7 +170,8 @@
       var done = function () { toast(copy.dataset.copied); };
       if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(link).then(done, function () { window.prompt("", link); });
       else window.prompt("", link); // clipboard API needs https; let the person copy it
-      copy.closest("details").removeAttribute("open");
+      var menu = copy.closest("details"); // the Export menu; share links have none
+      if (menu) menu.removeAttribute("open");
     }
     var closer = event.target.closest("[data-close-dialog]");
     if (closer) closer.closest("dialog").close();
@@ -206,11 +207,11 @@
   // frames (cursors, presence) before htmx's ws extension would announce them.
   document.body.addEventListener("htmx:wsAfterMessage", refreshSoon);
 
-  // This page's own changes are not echoed back over the socket.
+  // This page's own changes are not echoed back over the socket (an undo may bring back a card too).
   document.body.addEventListener("htmx:afterRequest", function (event) {
     var detail = event.detail;
     var path = (detail.pathInfo && detail.pathInfo.requestPath) || "";
-    if (detail.successful && detail.requestConfig && detail.requestConfig.verb !== "get" && /\/(cards|phases)\//.test(path)) {
+    if (detail.successful && detail.requestConfig && detail.requestConfig.verb !== "get" && /\/(cards|phases|undo|redo)\//.test(path)) {
       refreshSoon();
     }
   });

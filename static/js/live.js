@@ -12,10 +12,15 @@
   var socket = null;          // htmx's socket wrapper while connected
   var applyingBroadcast = false;
   var applyingResync = false; // the whole board, sent because we asked: replaces even open editors
+  var applyingLock = false;   // the board was locked or unlocked: controls come or go, open editors too
   var missedWhileEditing = false;
   var people = new Map();     // conn -> {user, name, initials, color, editing}
   var reconnectTimer = null;
   var reconnectAttempts = 0;
+  // Live updates paused: the server closed with 4503 because it lost its channel layer
+  // (Redis). Edits still work; the page retries until an answer to "sync" shows it is back.
+  var CLOSE_LIVE_PAUSED = 4503;
+  var paused = false;
 
   // ---- connection state ------------------------------------------------------------
 
@@ -69,13 +74,18 @@
   }
 
   document.body.addEventListener("htmx:wsConnecting", function () {
-    if (document.getElementById("connection").dataset.state !== "reconnecting") setState("connecting");
+    var state = document.getElementById("connection").dataset.state;
+    if (state !== "reconnecting" && state !== "paused") setState("connecting");
   });
 
   document.body.addEventListener("htmx:wsOpen", function (event) {
     socket = event.detail.socketWrapper;
-    reconnectAttempts = 0;
-    setState("live");
+    // While paused the server may accept and close again at once (Redis still down): only
+    // the answer to our sync (confirmLive) ends the pause and the growing retry delays.
+    if (!paused) {
+      reconnectAttempts = 0;
+      setState("live");
+    }
     askToCatchUp();
     var editor = document.querySelector("form.card-editing");
     if (editor) send({ type: "editing", card: Number(editor.dataset.cardId) });
@@ -85,6 +95,12 @@
     socket = null;
     forgetEveryone();
     var code = event.detail.event.code;
+    if (code === CLOSE_LIVE_PAUSED) {
+      paused = true;
+      setState("paused");
+      reconnectSoon(10000); // at most 10 s apart: live again soon after Redis is back
+      return;
+    }
     if (code >= 4000 && code < 5000) {
       setState("closed"); // refused (signed out, removed from the board): retrying will not help
       return;
@@ -94,9 +110,9 @@
     if ([1006, 1011, 1012, 1013].indexOf(code) < 0) reconnectSoon();
   });
 
-  function reconnectSoon() {
+  function reconnectSoon(longest) {
     if (reconnectTimer) return;
-    var delay = Math.min(30000, 500 * Math.pow(2, reconnectAttempts++)) * (0.5 + Math.random() / 2);
+    var delay = Math.min(longest || 30000, 500 * Math.pow(2, reconnectAttempts++)) * (0.5 + Math.random() / 2);
     reconnectTimer = setTimeout(function () {
       reconnectTimer = null;
       // A fresh element makes the ws extension open a fresh socket.
@@ -118,19 +134,31 @@
     }
     applyingBroadcast = true;
     applyingResync = text.indexOf("data-resync") >= 0;
+    applyingLock = text.indexOf("data-lock-changed") >= 0; // sharing.html#lock-banner
     var found = /id="board-revision" data-revision="(\d+)"/.exec(text);
     if (found && !applyingResync) noteApplied(Number(found[1]));
   });
 
+  function confirmLive() {
+    if (!paused) return;
+    paused = false;
+    reconnectAttempts = 0;
+    setState("live");
+  }
+
   document.body.addEventListener("htmx:wsAfterMessage", function () {
-    if (applyingResync) resetTo(Number(document.getElementById("board-revision").dataset.revision));
-    applyingBroadcast = applyingResync = false;
+    if (applyingResync) {
+      resetTo(Number(document.getElementById("board-revision").dataset.revision));
+      confirmLive();
+    }
+    applyingBroadcast = applyingResync = applyingLock = false;
     showEditing();
   });
 
   // Someone else's change must not wipe out a card editor (or a field) this person is typing in.
   document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
-    if (!applyingBroadcast || applyingResync) return;
+    // A lock is not held back: whatever is being typed could not be saved any more.
+    if (!applyingBroadcast || applyingResync || applyingLock) return;
     var target = event.detail.target;
     var busy = target.matches(".card-editing") || target.querySelector(".card-editing") ||
       (document.activeElement && target.contains(document.activeElement) && document.activeElement.matches("input, textarea, select"));
@@ -167,7 +195,7 @@
       case "error":
         if (window.journeyboardToast) window.journeyboardToast(message.message, "error");
         return;
-      case "synced": resetTo(message.revision); return;
+      case "synced": resetTo(message.revision); confirmLive(); return;
     }
   }
 

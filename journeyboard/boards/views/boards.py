@@ -10,13 +10,15 @@ from django_htmx.http import HttpResponseClientRedirect
 from journeyboard.realtime.origin import new_client_id
 from journeyboard.realtime.presence import person
 
-from ..access import get_board_for_user
+from ..access import get_board_for_user, guest_of, refuse_guests
 from ..catalog import Channel
 from ..forms import BoardCreateForm, BoardEditForm, ImportForm, with_current_values
 from ..lifecycle import create_board, delete_board, duplicate_board, update_board
 from ..models import Membership
 from ..personas import personas_of
 from ..rendering import board_context, board_settings, render_board_fragment
+from ..timer import timer_context
+from ..voting import voting_bar
 
 LIST_TEMPLATE = "boards/list.html"
 
@@ -39,12 +41,16 @@ def _list_context(request, **forms):
 @login_required
 @require_GET
 def board_list(request):
+    guest = guest_of(request.user)
+    if guest is not None:  # a guest has the one board they joined (access.refuse_guests)
+        return redirect(guest.board)
     return render(request, LIST_TEMPLATE, _list_context(request))
 
 
 @login_required
 @require_POST
 def board_create(request):
+    refuse_guests(request.user)
     form = BoardCreateForm(request.POST)
     if not form.is_valid():
         return render(request, LIST_TEMPLATE, _list_context(request, create_form=form), status=422)
@@ -58,6 +64,8 @@ def board_detail(request, board_id):
     board = get_board_for_user(request.user, board_id)
     # One id per page load: this tab's own changes are not echoed back to it over the socket.
     live = {"client_id": new_client_id(), "me": person(request.user), "channels": Channel.choices}
+    live.update(timer_context(board))  # the countdown, with the server's clock for the page to correct its own
+    live.update(voting_bar(board, request.user))  # the dot-voting bar: this person's votes, or the results
     # The personas side panel comes with the page: one query, however many there are.
     return render(request, "boards/board.html", {**board_context(board), **live, "personas": personas_of(board)})
 
@@ -89,6 +97,7 @@ def board_edit(request, board_id):
 @require_POST
 def board_duplicate(request, board_id):
     board = get_board_for_user(request.user, board_id)
+    refuse_guests(request.user)
     copy = duplicate_board(request.user, board)
     if request.htmx:
         return HttpResponseClientRedirect(copy.get_absolute_url())

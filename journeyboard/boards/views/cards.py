@@ -10,9 +10,11 @@ from django_htmx.http import reswap, retarget
 from ..access import get_board_for_user
 from ..curve import emotion_curve
 from ..cards import CardConflict, create_card, delete_card, move_card, update_card
+from ..comments import with_comment_count
 from ..forms import CardForm, CardMoveForm, with_current_values
 from ..models import Card, Phase
 from ..rendering import card_form, lane_tallies, render_board_fragment
+from ..voting import with_votes
 from .errors import refusal
 from .phases import phase_cards
 
@@ -22,13 +24,18 @@ def _changed(request, board, card, *lanes):
     channel footers of the lanes it touched and the new emotion curve, all out of band.
     (Broadcasts send a footer only when the change altered it; this answer goes to one
     page, so it simply sends them all.)"""
+    if card is not None and not hasattr(card, "comment_count"):
+        # Services hand back the card without the counts its comment and vote badges show.
+        card = with_votes(with_comment_count(Card.objects.filter(pk=card.pk)), board.pk).first() or card
     context = {"card": card, **lane_tallies(counted=lanes, channelled=lanes), "curve": emotion_curve(board)}
     return render_board_fragment(request, board, "card-changed", **context)
 
 
 def _card(board, card_id):
-    """A card of this board; a card of any other board is simply not found."""
-    return get_object_or_404(Card.objects.select_related("phase", "author"), pk=card_id, phase__board=board)
+    """A card of this board (with its comment count, for the badge); a card of any other
+    board is simply not found."""
+    cards = with_votes(with_comment_count(Card.objects.select_related("phase", "author")), board.pk)
+    return get_object_or_404(cards, pk=card_id, phase__board=board)
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from ..access import get_board_for_user
+from ..access import get_board_for_user, refuse_guests
 from ..forms import ImportForm
 from ..transfer import export_board, import_board, parse_json
 from .boards import LIST_TEMPLATE, _list_context
@@ -24,6 +24,7 @@ def board_export_json(request, board_id):
 @login_required
 @require_POST
 def board_import(request):
+    refuse_guests(request.user)
     form = ImportForm(request.POST, request.FILES)
     errors = []
     if form.is_valid():

@@ -1,0 +1,343 @@
+"""The history panel: a board's recorded changes, newest first, each said in words.
+
+Events keep what they changed (titles and names before and after), so most sentences
+come from the event itself; the rest (phase names for card events, members' names,
+card titles for comments) are looked up for a whole page of events at once: a page
+costs the same few queries whatever it holds. Sentences are plain text in the reader's
+language; the template escapes them like any other text.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models import Exists, F, OuterRef
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from .history import UNDOABLE, changed_fields
+from .models import BoardEvent, Card, Persona, Phase, Role
+from .numbers import kpi_number
+from .phases import KPI_FIELDS
+
+PAGE_SIZE = 50
+
+
+@dataclass
+class Entry:
+    event: BoardEvent
+    who: str
+    what: str
+    mark: str  # "undo", "redo" or "" (an ordinary change)
+    reverted: bool  # undone since (an undo entry: redone since)
+    has_undo: bool  # board content, which undo can revert (not membership, the timer, votes…)
+
+
+def history_page(board, before=None):
+    """Up to PAGE_SIZE entries older than revision `before` (None: the newest), and the
+    revision to ask for the next page with (None when there is no more)."""
+    events = (
+        BoardEvent.objects.filter(board=board)
+        .select_related("actor")
+        .annotate(
+            reverted=Exists(BoardEvent.objects.filter(reverts=OuterRef("pk"))),  # undone (or redone) since
+            reverts_of=F("reverts__reverts_id"),  # set for a redo: the undo it reverts reverted something
+        )
+        .order_by("-revision")
+    )
+    if before is not None:
+        events = events.filter(revision__lt=before)
+    events = list(events[: PAGE_SIZE + 1])
+    more = len(events) > PAGE_SIZE
+    events = events[:PAGE_SIZE]
+    names = Names(board, events)
+    entries = [_entry(event, names) for event in events]
+    return {"entries": entries, "older": events[-1].revision if more else None}
+
+
+def _entry(event, names):
+    mark = ""
+    if event.reverts_id is not None:
+        mark = "redo" if event.reverts_of is not None else "undo"
+    return Entry(
+        event=event,
+        who=display_name(event.actor),
+        what=describe(event, names),
+        mark=mark,
+        reverted=event.reverted,
+        has_undo=event.kind in UNDOABLE,
+    )
+
+
+def display_name(user):
+    """As presence shows people: a guest's name (first_name), else the full name or username."""
+    if user is None:
+        return _("A former member")
+    return user.get_full_name() or user.get_username()
+
+
+def _ids(events, keys):
+    return {event.data[key] for event in events for key in keys if isinstance(event.data.get(key), int)}
+
+
+class Names:
+    """What the sentences of a page of events name and the events do not carry."""
+
+    def __init__(self, board, events):
+        self.phases = dict(Phase.objects.filter(board=board).values_list("pk", "name"))
+        wanted = _ids(events, ("phase", "from_phase"))
+        for event in events:
+            # Names carried by the page's own phase events (deleted phases, earlier names).
+            if event.kind == "phase.deleted" and event.data["phase"] not in self.phases:
+                self.phases[event.data["phase"]] = event.data["before"]["name"]
+        missing = wanted - set(self.phases)
+        if missing:
+            deleted = BoardEvent.objects.filter(board=board, kind="phase.deleted", data__phase__in=list(missing))
+            self.phases.update(deleted.values_list("data__phase", "data__before__name"))
+        commented = _ids([e for e in events if e.kind.startswith("comment.")], ("card",))
+        self.cards = dict(Card.objects.filter(pk__in=commented).values_list("pk", "title")) if commented else {}
+        people = _ids([e for e in events if e.kind.startswith("member.")], ("user",))
+        self.users = {user.pk: user for user in get_user_model().objects.filter(pk__in=people)} if people else {}
+
+    def phase(self, pk):
+        return self.phases.get(pk) or _("a deleted phase")
+
+    def card(self, pk):
+        return self.cards.get(pk) or _("a deleted card")
+
+    def user(self, pk):
+        user = self.users.get(pk)
+        return display_name(user) if user else _("a former member")
+
+
+# --- the sentences -------------------------------------------------------------------------
+
+
+def describe(event, names):
+    """What an event did, in a sentence without its subject: "moved “Checkout” from …"."""
+    words = WORDS.get(event.kind)
+    try:
+        return words(event, names) if words else _("changed the board")
+    except (KeyError, TypeError, ValueError):
+        # An event recorded with other data than these sentences know (an older or a newer
+        # service): one plain entry rather than no panel at all.
+        return _("changed the board")
+
+
+def _field_labels(model, fields):
+    return ", ".join(str(model._meta.get_field(name).verbose_name) for name in fields)
+
+
+def _card_created(event, names):
+    data = event.data
+    return _("added “%(card)s” to %(phase)s") % {"card": data["after"]["title"], "phase": names.phase(data["phase"])}
+
+
+def _card_updated(event, names):
+    data = event.data
+    fields = changed_fields(data)
+    title = {"card": data["after"]["title"]}
+    if fields == ["title"]:
+        return _("renamed card “%(old)s” to “%(card)s”") % {**title, "old": data["before"]["title"]}
+    if not fields:
+        return _("saved “%(card)s” unchanged") % title
+    return _("edited “%(card)s”: %(fields)s") % {**title, "fields": _field_labels(Card, fields)}
+
+
+def _card_moved(event, names):
+    data = event.data
+    card = data.get("title") or _("a card")
+    if data["from_phase"] == data["phase"]:
+        return _("moved “%(card)s” within %(phase)s") % {"card": card, "phase": names.phase(data["phase"])}
+    return _("moved “%(card)s” from %(from)s to %(to)s") % {
+        "card": card,
+        "from": names.phase(data["from_phase"]),
+        "to": names.phase(data["phase"]),
+    }
+
+
+def _card_deleted(event, names):
+    data = event.data
+    phase = names.phase(data["phase"])
+    return _("deleted “%(card)s” from %(phase)s") % {"card": data["before"]["title"], "phase": phase}
+
+
+def _phase_created(event, names):
+    data = event.data
+    cards = data.get("cards")
+    if isinstance(cards, list) and cards:  # brought back by an undo, with its cards
+        return ngettext(
+            "added phase “%(phase)s” with %(count)d card",
+            "added phase “%(phase)s” with %(count)d cards",
+            len(cards),
+        ) % {"phase": data["after"]["name"], "count": len(cards)}
+    return _("added phase “%(phase)s”") % {"phase": data["after"]["name"]}
+
+
+def _kpi(after):
+    if not after.get("kpi_name"):
+        return ""
+    text = after["kpi_name"]
+    unit = f" {after['kpi_unit']}" if after.get("kpi_unit") else ""
+    if after.get("kpi_value") is not None:
+        text += f" {kpi_number(after['kpi_value'])}{unit}"
+    if after.get("kpi_target") is not None:
+        text += " · " + _("target %(target)s") % {"target": f"{kpi_number(after['kpi_target'])}{unit}"}
+    return text
+
+
+def _phase_updated(event, names):
+    data = event.data
+    fields = changed_fields(data)
+    before, after = data["before"], data["after"]
+    name = after.get("name") or names.phase(data["phase"])
+    if fields == ["name"]:
+        return _("renamed phase “%(old)s” to “%(phase)s”") % {"old": before["name"], "phase": name}
+    if fields and set(fields) <= set(KPI_FIELDS):
+        kpi = _kpi(after)
+        if not kpi:
+            return _("removed the KPI of %(phase)s") % {"phase": name}
+        return _("set KPI of %(phase)s: %(kpi)s") % {"phase": name, "kpi": kpi}
+    if not fields:
+        return _("saved phase “%(phase)s” unchanged") % {"phase": name}
+    return _("edited phase “%(phase)s”: %(fields)s") % {"phase": name, "fields": _field_labels(Phase, fields)}
+
+
+def _phase_moved(event, names):
+    data = event.data
+    name = data.get("name") or names.phase(data["phase"])
+    return _("moved phase “%(phase)s” to place %(place)d") % {"phase": name, "place": data["position"] + 1}
+
+
+def _phase_deleted(event, names):
+    data = event.data
+    count = data.get("cards") or 0
+    return ngettext(
+        "deleted phase “%(phase)s” with %(count)d card",
+        "deleted phase “%(phase)s” with %(count)d cards",
+        count,
+    ) % {"phase": data["before"]["name"], "count": count}
+
+
+def _persona_created(event, names):
+    return _("added persona “%(persona)s”") % {"persona": event.data["after"]["name"]}
+
+
+def _persona_updated(event, names):
+    data = event.data
+    fields = changed_fields(data)
+    if fields == ["name"]:
+        renamed = {"old": data["before"]["name"], "persona": data["after"]["name"]}
+        return _("renamed persona “%(old)s” to “%(persona)s”") % renamed
+    return _("edited persona “%(persona)s”: %(fields)s") % {
+        "persona": data["after"]["name"],
+        "fields": _field_labels(Persona, fields),
+    }
+
+
+def _persona_deleted(event, names):
+    return _("deleted persona “%(persona)s”") % {"persona": event.data["before"]["name"]}
+
+
+def _board_updated(event, names):
+    after = event.data.get("after", {})
+    parts = []
+    for name in changed_fields(event.data):
+        if name == "title":
+            parts.append(_("renamed the board to “%(title)s”") % {"title": after["title"]})
+        elif name == "description":
+            parts.append(_("edited the board's description"))
+        elif name == "ambassador_loop":
+            parts.append(_("switched the ambassador loop on") if after[name] else _("switched the ambassador loop off"))
+    return "; ".join(parts) or _("saved the board unchanged")
+
+
+def _role(value):
+    return str(Role(value).label).lower() if value in Role.values else value
+
+
+def _member_added(event, names):
+    data = event.data
+    if event.actor_id == data["user"]:
+        return _("joined the board as %(role)s") % {"role": _role(data["role"])}
+    return _("added %(user)s as %(role)s") % {"user": names.user(data["user"]), "role": _role(data["role"])}
+
+
+def _member_removed(event, names):
+    return _("removed %(user)s from the board") % {"user": names.user(event.data["user"])}
+
+
+def _member_facilitator(event, names):
+    user = names.user(event.data["user"])
+    if event.data.get("facilitator"):
+        return _("made %(user)s a facilitator") % {"user": user}
+    return _("made %(user)s no longer a facilitator") % {"user": user}
+
+
+TIMER_WORDS = {
+    "start": lambda: _("started the timer"),
+    "pause": lambda: _("paused the timer"),
+    "resume": lambda: _("resumed the timer"),
+    "add_minute": lambda: _("added a minute to the timer"),
+    "stop": lambda: _("stopped the timer"),
+}
+
+
+def _timer(event, names):
+    words = TIMER_WORDS.get(event.data.get("action"))
+    return words() if words else _("changed the timer")
+
+
+def _voting_started(event, names):
+    count = event.data.get("votes_per_person") or 0
+    return ngettext(
+        "started a voting round (%(count)d vote each)", "started a voting round (%(count)d votes each)", count
+    ) % {"count": count}
+
+
+def _comment(event, names):
+    card = names.card(event.data.get("card"))
+    if event.kind == "comment.deleted":
+        return _("deleted a comment on “%(card)s”") % {"card": card}
+    return _("commented on “%(card)s”") % {"card": card}
+
+
+def _fixed(words):
+    return lambda event, names: words()
+
+
+WORDS = {
+    "board.created": _fixed(lambda: _("created the board")),
+    "board.updated": _board_updated,
+    "card.created": _card_created,
+    "card.updated": _card_updated,
+    "card.moved": _card_moved,
+    "card.deleted": _card_deleted,
+    "phase.created": _phase_created,
+    "phase.updated": _phase_updated,
+    "phase.moved": _phase_moved,
+    "phase.deleted": _phase_deleted,
+    "persona.created": _persona_created,
+    "persona.updated": _persona_updated,
+    "persona.deleted": _persona_deleted,
+    "member.added": _member_added,
+    "member.removed": _member_removed,
+    "member.facilitator": _member_facilitator,
+    "link.created": _fixed(lambda: _("created a share link")),
+    "link.revoked": _fixed(lambda: _("revoked a share link")),
+    "board.locked": _fixed(lambda: _("locked the board")),
+    "board.unlocked": _fixed(lambda: _("unlocked the board")),
+    "timer.changed": _timer,
+    "voting.started": _voting_started,
+    "voting.closed": _fixed(lambda: _("closed the voting round")),
+    # Which card is not said: with hidden results, not even the event knows.
+    "vote.given": _fixed(lambda: _("gave a vote")),
+    "vote.taken": _fixed(lambda: _("took back a vote")),
+    "comment.added": _comment,
+    "comment.deleted": _comment,
+}
+
+
+def describe_one(board, event):
+    """The sentence for one event (the toast after an undo): names looked up for it alone."""
+    return describe(event, Names(board, [event]))
+

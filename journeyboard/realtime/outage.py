@@ -1,0 +1,72 @@
+"""When the channel layer (Redis) cannot be reached: pause live updates, never lose edits.
+
+Edits do not need Redis: they are saved in the database, and their broadcast, sent after
+the commit, only logs a failure (broadcast.py). Live updates do need it. What channels-redis
+does when Redis goes away under daphne (measured, tests/test_faults.py): the blocking read
+every process keeps open on Redis fails at once, each board socket's receive loop raises
+`redis.exceptions.ConnectionError` in turn, daphne logs a traceback per socket and closes
+it with 1011; a page opened during the outage got an HTTP 500 handshake. Pages then retried
+like after any server error, without saying why.
+
+Instead, every board socket of the process is closed with 4503 ("try again later", also
+for a page that connects during the outage, whose socket is accepted just to say so), and
+the page shows "Live updates paused" while it keeps retrying (static/js/live.js). When
+Redis is back, sockets connect again, join the group afresh and catch up by revision.
+
+Why every socket of the process, not only the one whose call failed: a socket whose own
+calls happen to succeed once Redis is back may have lost its group membership (a restarted
+Redis without persistence starts empty) and would then miss every later change, silently.
+Closing them all makes each one join again and catch up.
+"""
+
+import asyncio
+import logging
+import weakref
+
+logger = logging.getLogger("journeyboard.realtime")
+
+try:  # channels-redis depends on redis-py; without it only the in-memory layer exists
+    from redis.exceptions import ConnectionError as _RedisConnectionError
+    from redis.exceptions import TimeoutError as _RedisTimeoutError
+
+    LAYER_ERRORS = (_RedisConnectionError, _RedisTimeoutError)
+except ImportError:  # pragma: no cover
+    LAYER_ERRORS = ()
+
+# "Service unavailable, try again": the server is fine, a service it needs is not. (RFC 6455's
+# 1013 says the same, but daphne lets an application close only with 1000 or 3000-4999.)
+CLOSE_LIVE_PAUSED = 4503
+
+_joined = weakref.WeakSet()  # board sockets of this process that are in their board's group
+_pausing = set()  # tasks closing other sockets; a task nobody references may be collected
+
+
+def joined(consumer):
+    _joined.add(consumer)
+
+
+def left(consumer):
+    _joined.discard(consumer)
+
+
+async def pause_live_updates(consumer, error):
+    """`consumer`'s call to the channel layer failed: close it and every other joined
+    socket of this process with CLOSE_LIVE_PAUSED (their `pause()` does not touch the layer)."""
+    if consumer.paused:
+        return  # closed already: another socket's call failed first
+    closing = [consumer, *(other for other in _joined if other is not consumer and not other.paused)]
+    _joined.clear()
+    for each in closing:
+        each.paused = True
+    logger.warning("channel layer unreachable (%s): live updates paused, closing %d board sockets", error, len(closing))
+    for other in closing[1:]:
+        task = asyncio.ensure_future(other.pause())
+        _pausing.add(task)
+        task.add_done_callback(_paused)
+    await consumer.pause()
+
+
+def _paused(task):
+    _pausing.discard(task)
+    if not task.cancelled() and task.exception() is not None:
+        logger.warning("closing a board socket for the pause failed: %r", task.exception())

@@ -1,0 +1,122 @@
+"""Live changes in each reader's language.
+
+A page is rendered in its reader's language, so the HTML of someone else's change must
+arrive in that language too: a Dutch page that received English cards after a live update
+would mix languages. Each socket knows its page's language (the `lang` its URL names, else
+the language cookie or Accept-Language, as for the page); a change is rendered once per
+role and open language (realtime/languages.py).
+
+Uses the consumer tests' helpers and people (tests/test_consumer.py); transactional for
+the same reason as those.
+"""
+
+import pytest
+from channels.layers import get_channel_layer
+from channels.testing import WebsocketCommunicator
+
+from journeyboard.asgi import application
+from journeyboard.boards.cards import create_card
+from journeyboard.realtime import languages
+from journeyboard.realtime.broadcast import board_group
+from journeyboard.realtime.languages import languages_to_render
+from journeyboard.realtime.origin import new_client_id
+from tests.test_consumer import (  # noqa: F401  (crew is a fixture)
+    ORIGIN,
+    TIMEOUT,
+    change,
+    close_all,
+    crew,
+    current_revision,
+    quiet,
+    receive_error,
+    receive_html,
+    receive_json,
+    revision_of,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def _no_sockets_counted():
+    """Board ids start over in every transactional test; a socket another test left open
+    would still be counted for this test's board."""
+    languages._open.clear()
+
+
+async def open_tab(crew, user, *others, accept_language=None, lang=None):
+    """`user`'s board page from a browser sending `accept_language`, whose page URL names
+    `lang`; presence settled as in test_consumer.join."""
+    headers = [(b"origin", ORIGIN), (b"cookie", f"sessionid={crew.sessions[user.pk]}".encode())]
+    if accept_language:
+        headers.append((b"accept-language", accept_language.encode()))
+    query = f"client={new_client_id()}" + (f"&lang={lang}" if lang else "")
+    ws = WebsocketCommunicator(application, f"/ws/boards/{crew.board.pk}/?{query}", headers=headers)
+    assert (await ws.connect(timeout=TIMEOUT))[0]
+    for other in others:
+        assert (await receive_json(other))["action"] == "join"
+    for _ in others:
+        assert (await receive_json(ws))["action"] == "here"
+    ws.user = user
+    return ws
+
+
+async def test_each_page_gets_a_change_in_its_own_language(crew):
+    english = await open_tab(crew, crew.viewer, accept_language="en-GB,en;q=0.9")
+    dutch = await open_tab(crew, crew.editor, english, accept_language="nl-NL,nl;q=0.9,en;q=0.5")
+    # The page says it was rendered in German (the switcher's choice); that wins over the browser.
+    german = await open_tab(crew, crew.owner, english, dutch, accept_language="nl", lang="de")
+
+    await change(create_card, crew.owner, crew.phases[0], title="Hotline", channel="phone", kind="pain", emotion=-1)
+
+    html = {ws: await receive_html(ws) for ws in (english, dutch, german)}
+    assert all(word in html[english] for word in ("Pain point", "Phone support", 'title="Negative"', "Cards in this phase"))
+    assert all(word in html[dutch] for word in ("Pijnpunt", "Telefonische ondersteuning", 'title="Negatief"', "Kaarten in deze fase"))
+    assert all(word in html[german] for word in ("Pain Point", "Telefonischer Support", 'title="Negativ"', "Karten in dieser Phase"))
+    assert "Phone support" not in html[dutch] + html[german]
+    # Content is the board's own, whatever the reader's language.
+    assert all("Hotline" in fragment for fragment in html.values())
+    assert len({revision_of(fragment) for fragment in html.values()}) == 1
+    await quiet(english, dutch, german)
+    await close_all(english, dutch, german)
+
+
+async def test_only_open_languages_are_rendered(crew):
+    layer = get_channel_layer()
+    assert languages_to_render(layer, crew.board.pk) == []  # nobody looking: nothing to render
+    dutch = await open_tab(crew, crew.editor, accept_language="nl")
+    english = await open_tab(crew, crew.viewer, dutch)  # no Accept-Language: the default, English
+    assert languages_to_render(layer, crew.board.pk) == ["en", "nl"]
+
+    await close_all(dutch)
+    assert languages_to_render(layer, crew.board.pk) == ["en"]
+    await close_all(english)
+    assert languages_to_render(layer, crew.board.pk) == []
+    # Sockets of other processes (a shared layer such as Redis) are not counted here: all languages.
+    assert languages_to_render(object(), crew.board.pk) == ["en", "nl", "de"]
+
+
+async def test_a_change_rendered_before_the_page_connected_comes_as_the_whole_board(crew):
+    """A broadcast rendered just before a page's language was counted lacks it: that page
+    gets the whole board in its language instead, as after a missed change."""
+    dutch = await open_tab(crew, crew.editor, accept_language="nl")
+    revision = await current_revision(crew.board.pk)
+    english_only = {"en": {role: "<p>English</p>" for role in ("owner", "editor", "viewer")}}
+    message = {"type": "board.change", "revision": revision, "kind": "card.updated", "data": {}, "origin": "", "html": english_only}
+
+    await get_channel_layer().group_send(board_group(crew.board.pk), message)
+
+    html = await receive_html(dutch)
+    assert revision_of(html, resync=True) == revision
+    assert "English" not in html and "Nieuwe fase" in html
+    await quiet(dutch)
+    await close_all(dutch)
+
+
+async def test_error_messages_come_in_the_pages_language(crew):
+    german = await open_tab(crew, crew.editor, lang="de")
+
+    await german.send_to(text_data='{"type": "shout"}')
+
+    assert (await receive_error(german, "unknown_type"))["message"] == "Unbekannter Nachrichtentyp."
+    await close_all(german)
