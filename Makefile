@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test setup migrate demo bench bench-fanout bench-export screenshots messages clean scaled
+.PHONY: run test setup migrate demo bench bench-fanout bench-export bench-reliability screenshots messages clean scaled
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Journeyboard needs Python 3.10 or newer (found " + sys.version.split()[0] + ")")'
@@ -68,3 +68,9 @@ SCALED_PORTS        ?= 8001 8002
 
 scaled: setup
 	$(BIN)/python scripts/scaled.py --database-url $(SCALED_DATABASE_URL) --redis-url $(SCALED_REDIS_URL) --ports $(SCALED_PORTS)
+
+# 200 pages on two processes, then a killed process, Redis down and frozen, PostgreSQL
+# restarted (README, "Reliability"). Starts its own Redis and PostgreSQL cluster on free
+# ports, so it needs redis-server and PostgreSQL's server binaries, not running services.
+bench-reliability: $(VENV)/.installed-dev
+	$(BIN)/python bench/reliability.py

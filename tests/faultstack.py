@@ -221,6 +221,7 @@ REVISION = re.compile(r'id="board-revision" data-revision="(\d+)"')
 FINAL_CLOSES = {4401, 4404, 4429}
 CLOSE_LIVE_PAUSED = 4503
 HOLE_WAIT = 1.5  # live.js: a missing revision not filled in this long means a change was missed
+CHECK_EVERY = 20  # live.js: after this long without a change a page checks its revision
 
 
 def fast_retry(attempt, code):
@@ -240,15 +241,15 @@ def browser_retry(attempt, code):
 
 class Page:
     """One open board page, speaking the WebSocket protocol the way live.js does: it sends
-    `sync` with the revision it has after every (re)connect, applies change frames, replaces
-    everything on a `data-resync` frame, and reconnects after a close. `ports` are the
+    `sync` with the revision it has after every (re)connect and after 20 s without a change,
+    applies change frames, replaces everything on a `data-resync` frame, and reconnects after a close. `ports` are the
     processes it may reach (the first is its own; after a failure it tries the next, as a
     proxy would route it); `revision` is what the page was rendered at.
 
     `contiguous` is the revision up to which the page has every change; `gaps()` the
     revisions it received out of order but is still missing below the highest one."""
 
-    def __init__(self, ports, board_id, headers, revision, keep_text=True, retry=fast_retry):
+    def __init__(self, ports, board_id, headers, revision, keep_text=True, retry=fast_retry, check_every=CHECK_EVERY):
         self.ports = list(ports)
         self.board_id = board_id
         self.headers = headers
@@ -258,16 +259,20 @@ class Page:
         self.received = set()  # revisions of every change frame that arrived, even if late
         self.arrived = {}  # revision -> monotonic time its change frame arrived
         self.duplicates = 0  # change frames that came twice
+        self.resyncs = 0  # whole boards received: the page had missed (or waited too long for) a change
         self.keep_text = keep_text
         self.text = []  # every HTML frame, to look for the edits' markers
         self.closes = []  # (close code, port, monotonic time)
         self.synced_at = []  # (monotonic time, revision): answers to our sync
         self.retry = retry
+        self.check_every = check_every
+        self.checked = 0.0
         self.port = None
         self.socket = None
         self.stopping = False
         self.hole_since = None
         self.last_frame = 0.0
+        self.last_change = 0.0
         self.connected = asyncio.Event()
         self.task = None
 
@@ -320,6 +325,7 @@ class Page:
         self.connected.set()
         try:
             await self.socket.send(json.dumps({"type": "sync", "revision": self.contiguous}))
+            self.checked = time.monotonic()
             while True:
                 try:
                     self.receive(await asyncio.wait_for(self.socket.recv(), 0.25))
@@ -342,6 +348,9 @@ class Page:
         elif time.monotonic() - self.hole_since > HOLE_WAIT:
             self.hole_since = None
             await self.socket.send(json.dumps({"type": "sync", "revision": self.contiguous}))
+        if time.monotonic() - max(self.checked, self.last_change) > self.check_every:
+            self.checked = time.monotonic()
+            await self.socket.send(json.dumps({"type": "sync", "revision": self.contiguous}))
 
     def receive(self, frame):
         self.last_frame = time.monotonic()
@@ -355,11 +364,12 @@ class Page:
         if found is None:
             return
         revision = int(found.group(1))
-        now = time.monotonic()
+        now = self.last_change = time.monotonic()
         if "data-resync" in frame:  # the whole board, as of `revision`
             self.covered = max(self.covered, revision)
             self.applied = {applied for applied in self.applied if applied > revision}
             self.synced_at.append((now, revision))
+            self.resyncs += 1
         elif revision in self.received:
             self.duplicates += 1
         else:
@@ -389,6 +399,13 @@ async def wait_for(condition, timeout, interval=0.02):
             return False
         await asyncio.sleep(interval)
     return True
+
+
+async def quiet(pages, seconds=0.5, timeout=60):
+    """Wait until no page has had a frame for `seconds`: when N pages open at once, each is
+    announced to all the others and each answers it (N² presence messages), which takes a
+    while through Redis; changes sent meanwhile queue behind them."""
+    return await wait_for(lambda: time.monotonic() - max(page.last_frame for page in pages) > seconds, timeout)
 
 
 class Answer:

@@ -7,9 +7,11 @@ against a real Redis that is stopped and started, across two server processes.
 
 import asyncio
 import logging
+from unittest import mock
 
 import pytest
 from channels.layers import InMemoryChannelLayer, get_channel_layer
+from django.db import OperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from journeyboard.boards.cards import create_card
@@ -128,3 +130,15 @@ async def test_sockets_keep_working_while_the_layer_does(crew):
     assert "Ordinary change" in await asyncio.wait_for(receive_html(owner), TIMEOUT)
     await settled(owner)
     await close_all(owner)
+
+
+async def test_a_socket_that_cannot_reach_the_database_is_paused_without_an_error_toast(crew, caplog):
+    """While PostgreSQL restarts, a sync fails: the page is told "paused" (4503) and retries,
+    instead of a "server error" toast on top of the HTTP 503 the page already shows."""
+    editor = await join(crew, crew.editor)
+    down = OperationalError("connection to server at \"127.0.0.1\", port 5432 failed: Connection refused")
+    with mock.patch("journeyboard.realtime.consumers.get_board_for_user", side_effect=down):
+        with caplog.at_level(logging.WARNING, logger="journeyboard.realtime"):
+            await editor.send_json_to({"type": "sync", "revision": 0})
+            await assert_closed(editor, CLOSE_LIVE_PAUSED)  # the very next output: no error frame
+    assert "database unreachable" in caplog.text

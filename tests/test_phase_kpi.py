@@ -107,8 +107,17 @@ class RefusedKpiTests(KpiTestCase):
         self.assertEqual(self.post(self.kpi_url(), CONVERSION).status_code, 404)
         self.assertUnchanged(before)
 
-    def test_get_is_not_allowed(self):
-        self.assertEqual(self.client.get(self.board_url(self.kpi_url())).status_code, 405)
+    def test_the_editor_is_fetched_by_writers_only(self):
+        update_phase(self.owner, self.phase, kpi_name="Conversion", kpi_value=Decimal("3.2"))
+        # The page carries only a placeholder that loads the editor when it is opened.
+        page = self.client.get(self.board_url()).content.decode()
+        self.assertIn(f'hx-get="/boards/{self.board.pk}/phases/{self.phase.pk}/kpi/"', page)
+        response = self.client.get(self.board_url(self.kpi_url()))
+        self.assertContains(response, f'hx-post="/boards/{self.board.pk}/phases/{self.phase.pk}/kpi/"')
+        self.assertContains(response, 'name="kpi_value" inputmode="decimal" class="input" value="3.2"')
+        self.login(self.viewer)
+        self.assertEqual(self.client.get(self.board_url(self.kpi_url())).status_code, 403)
+        self.assertEqual(self.client.put(self.board_url(self.kpi_url())).status_code, 405)
 
 
 class KpiFormatTests(KpiTestCase):

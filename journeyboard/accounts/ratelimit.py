@@ -10,8 +10,19 @@ deploy/); reading the header here instead would let any client pick its own addr
 """
 
 import hashlib
+import logging
 
 from django.core.cache import cache
+
+try:  # the Redis cache's errors; the local-memory cache has none of its own
+    from redis.exceptions import ConnectionError as _RedisConnectionError
+    from redis.exceptions import TimeoutError as _RedisTimeoutError
+
+    CACHE_DOWN = (_RedisConnectionError, _RedisTimeoutError)
+except ImportError:  # pragma: no cover
+    CACHE_DOWN = ()
+
+logger = logging.getLogger("journeyboard")
 
 
 class Limit:
@@ -28,19 +39,31 @@ class Limit:
         digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()
         return f"ratelimit:{self.name}:{digest}"
 
+    # While Redis is down the limits are not counted: people can still sign in (it was a
+    # server error for everyone, tests/test_faults.py); guessing gets a few minutes unlimited.
     def reached(self, *parts):
-        return (cache.get(self._key(parts)) or 0) >= self.limit
+        try:
+            return (cache.get(self._key(parts)) or 0) >= self.limit
+        except CACHE_DOWN as error:
+            logger.warning("%s limit not checked, the cache is unreachable: %s", self.name, error)
+            return False
 
     def hit(self, *parts):
         key = self._key(parts)
-        cache.add(key, 0, self.window)  # starts the window; does nothing when it runs already
         try:
-            cache.incr(key)
-        except ValueError:  # expired between the two calls
-            cache.set(key, 1, self.window)
+            cache.add(key, 0, self.window)  # starts the window; does nothing when it runs already
+            try:
+                cache.incr(key)
+            except ValueError:  # expired between the two calls
+                cache.set(key, 1, self.window)
+        except CACHE_DOWN as error:
+            logger.warning("%s attempt not counted, the cache is unreachable: %s", self.name, error)
 
     def reset(self, *parts):
-        cache.delete(self._key(parts))
+        try:
+            cache.delete(self._key(parts))
+        except CACHE_DOWN as error:
+            logger.warning("%s count not reset, the cache is unreachable: %s", self.name, error)
 
 
 # Failed logins per username and address: enough for typos, far too few for guessing.

@@ -37,7 +37,7 @@ CLOSE_NOT_SIGNED_IN = 4401
 CLOSE_NOT_A_MEMBER = 4404
 CLOSE_TOO_MANY_MESSAGES = 4429
 CLOSE_SERVER_ERROR = 1011
-CLOSE_LIVE_PAUSED = outage.CLOSE_LIVE_PAUSED  # 4503: Redis unreachable, the page retries
+CLOSE_LIVE_PAUSED = outage.CLOSE_LIVE_PAUSED  # 4503: Redis or the database unreachable, the page retries
 
 # Changes the page that made them gets back too. A dragged card already sits where it
 # was dropped, but concurrent moves may have committed in another order: the lanes as
@@ -63,10 +63,19 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await super().__call__(scope, receive, send)
         except outage.LAYER_ERRORS as error:
             await outage.pause_live_updates(self, error)
+        except outage.DATABASE_ERRORS as error:
+            await outage.pause_for_database(self, error)
 
     async def accept(self, subprotocol=None, headers=None):
         await super().accept(subprotocol, headers)
         self.accepted = True
+
+    async def send(self, text_data=None, bytes_data=None, close=False):
+        if self.paused:
+            # Closed for the pause, perhaps by another socket's task while a handler of this
+            # one was still working: what it still sends is dropped (daphne would raise).
+            return
+        await super().send(text_data, bytes_data, close)
 
     async def pause(self):
         """Live updates are paused (outage.py): close with 4503, without the unreachable layer."""
@@ -150,8 +159,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await self.send_error("forbidden", str(error))
         except (Http404, ValidationError) as error:
             await self.send_error("invalid", _message(error))
-        except outage.LAYER_ERRORS:
-            raise  # not this socket's fault: live updates pause (__call__)
+        except outage.SERVICE_ERRORS:
+            raise  # Redis or the database is unreachable, not this socket's fault: paused (__call__)
         except Exception:
             logger.exception("board socket %s of user %s failed", self.board_id, self.user.pk)
             await self.send_error("server_error", _("Server error; reconnecting."))

@@ -23,6 +23,8 @@ import asyncio
 import logging
 import weakref
 
+from django.db import InterfaceError, OperationalError
+
 logger = logging.getLogger("journeyboard.realtime")
 
 try:  # channels-redis depends on redis-py; without it only the in-memory layer exists
@@ -32,6 +34,12 @@ try:  # channels-redis depends on redis-py; without it only the in-memory layer 
     LAYER_ERRORS = (_RedisConnectionError, _RedisTimeoutError)
 except ImportError:  # pragma: no cover
     LAYER_ERRORS = ()
+
+# The database restarting or out of reach: OperationalError, or InterfaceError on a
+# connection that broke. HTTP answers 503 (journeyboard/database_outage.py); a board socket
+# that needs it (a sync, a membership check) is paused on its own, and reconnects.
+DATABASE_ERRORS = (OperationalError, InterfaceError)
+SERVICE_ERRORS = LAYER_ERRORS + DATABASE_ERRORS
 
 # "Service unavailable, try again": the server is fine, a service it needs is not. (RFC 6455's
 # 1013 says the same, but daphne lets an application close only with 1000 or 3000-4999.)
@@ -63,6 +71,17 @@ async def pause_live_updates(consumer, error):
         task = asyncio.ensure_future(other.pause())
         _pausing.add(task)
         task.add_done_callback(_paused)
+    await consumer.pause()
+
+
+async def pause_for_database(consumer, error):
+    """`consumer` could not reach the database: close it with CLOSE_LIVE_PAUSED (no error
+    frame: the page says "paused", retries, and catches up once the database is back)."""
+    logger.warning("database unreachable for a board socket (%s): live updates paused for it", error)
+    try:
+        await consumer.leave_group()
+    except LAYER_ERRORS:
+        pass  # Redis is gone too: nothing to leave
     await consumer.pause()
 
 

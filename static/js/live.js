@@ -73,6 +73,18 @@
     owedFullSync = false;
   }
 
+  // A change that was saved but never broadcast (its server process died in between, or
+  // Redis lost it while hanging) would otherwise show only with the next change (whose gap
+  // gives it away): so after 20 s without any change, check (tests/test_faults.py,
+  // bench/reliability.py). Not while a card editor is open: the whole board, if something
+  // was missed, would replace it.
+  var lastHeard = Date.now();
+  setInterval(function () {
+    if (!socket || Date.now() - lastHeard < 20000 || document.querySelector(".card-editing")) return;
+    lastHeard = Date.now();
+    askToCatchUp();
+  }, 5000);
+
   document.body.addEventListener("htmx:wsConnecting", function () {
     var state = document.getElementById("connection").dataset.state;
     if (state !== "reconnecting" && state !== "paused") setState("connecting");
@@ -133,6 +145,7 @@
       return;
     }
     applyingBroadcast = true;
+    lastHeard = Date.now();
     applyingResync = text.indexOf("data-resync") >= 0;
     applyingLock = text.indexOf("data-lock-changed") >= 0; // sharing.html#lock-banner
     var found = /id="board-revision" data-revision="(\d+)"/.exec(text);

@@ -4,7 +4,7 @@ editing one re-renders its lane and, out of band, the buyer/customer band above.
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from ..access import get_board_for_user
@@ -53,12 +53,15 @@ def phase_update(request, board_id, phase_id):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def phase_kpi(request, board_id, phase_id):
-    """Set or (all fields empty) remove a phase's KPI. Unlike a rename, every KPI field is
-    posted: a left-out field is empty, so unticking "lower is better" works."""
+    """GET: the KPI editor (fetched when a writer opens it). POST: set or (all fields empty)
+    remove a phase's KPI. Unlike a rename, every KPI field is posted: a left-out field is
+    empty, so unticking "lower is better" works."""
     board = get_board_for_user(request.user, board_id, write=True)
     phase = _phase(board, phase_id)
+    if request.method == "GET":
+        return render_board_fragment(request, board, "kpi-form", phase=phase)
     form = PhaseKpiForm(request.POST, instance=phase, auto_id=f"kpi-{phase.pk}-%s")
     status = 422
     if form.is_valid():
