@@ -11,6 +11,7 @@ import time
 import uuid
 from urllib.parse import parse_qs
 
+from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
@@ -54,7 +55,7 @@ FOLLOW_RATE = 15  # follow-mode positions, per second and connection; browsers s
 class BoardConsumer(AsyncWebsocketConsumer):
     group = None
     accepted = False
-    paused = False
+    paused = False  # set by outage.py: closing with 4503, nothing more is sent
 
     async def __call__(self, scope, receive, send):
         # The channel layer (Redis) can fail under any handler and under Channels' own loop
@@ -75,7 +76,13 @@ class BoardConsumer(AsyncWebsocketConsumer):
             # Closed for the pause, perhaps by another socket's task while a handler of this
             # one was still working: what it still sends is dropped (daphne would raise).
             return
-        await super().send(text_data, bytes_data, close)
+        try:
+            await super().send(text_data, bytes_data, close)
+        except Disconnected:
+            # The browser closed the socket while messages for it were still queued (presence
+            # after a reconnect storm, found under load): they are for nobody now. Daphne
+            # raised, and logged a traceback per message.
+            pass
 
     async def pause(self):
         """Live updates are paused (outage.py): close with 4503, without the unreachable layer."""

@@ -1,4 +1,4 @@
-"""When the channel layer (Redis) cannot be reached: pause live updates, never lose edits.
+"""When Redis (the channel layer) or the database cannot be reached: pause live updates.
 
 Edits do not need Redis: they are saved in the database, and their broadcast, sent after
 the commit, only logs a failure (broadcast.py). Live updates do need it. What channels-redis
@@ -77,11 +77,14 @@ async def pause_live_updates(consumer, error):
 async def pause_for_database(consumer, error):
     """`consumer` could not reach the database: close it with CLOSE_LIVE_PAUSED (no error
     frame: the page says "paused", retries, and catches up once the database is back)."""
+    if consumer.paused:
+        return
     logger.warning("database unreachable for a board socket (%s): live updates paused for it", error)
     try:
         await consumer.leave_group()
     except LAYER_ERRORS:
         pass  # Redis is gone too: nothing to leave
+    consumer.paused = True
     await consumer.pause()
 
 
