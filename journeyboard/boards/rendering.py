@@ -40,13 +40,18 @@ class ChannelList(Aggregate):
         )
 
 
+def with_badges(cards, board_id=None):
+    """Cards annotated with what their badges show (`comment_count`, `vote_count`): the one
+    queryset shape every render of the card partial needs, as subqueries (no extra query)."""
+    return with_votes(with_comment_count(cards), board_id)
+
+
 def load_phases(board, only=None, all_cards=False):
     """Phases in order (or just phase `only`, an id or a list of ids), each with its card
     count, its cards per channel (`channels`, see phase_channels) and its first LANE_PAGE
     cards (all with `all_cards`): two queries whatever the board's size."""
     # Only what a card shows: parsing timestamps of hundreds of cards costs more than the query.
-    cards = with_comment_count(Card.objects.only(*CARD_SHOWN)).order_by("position", "pk")  # the comment badge
-    cards = with_votes(cards, board.pk)  # the dot-voting badge
+    cards = with_badges(Card.objects.only(*CARD_SHOWN), board.pk).order_by("position", "pk")
     if not all_cards:
         cards = cards.filter(position__lt=LANE_PAGE)
     phases = Phase.objects.filter(board=board).order_by("position", "pk")

@@ -10,7 +10,7 @@ translated in advance; the templates translate.
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from journeyboard.boards.comments import thread_of, with_comment_count
+from journeyboard.boards.comments import thread_of
 from journeyboard.boards.curve import emotion_curve
 from journeyboard.boards.models import Board, Card, Comment, Membership, Role
 from journeyboard.boards.forms import MemberForm
@@ -24,6 +24,7 @@ from journeyboard.boards.rendering import (
     load_phases,
     members_data,
     viewer_flags,
+    with_badges,
 )
 from journeyboard.boards.timer import timer_context
 from journeyboard.boards.voting import cards_with_votes, with_votes
@@ -32,7 +33,7 @@ BROADCAST = "boards/broadcast.html"
 
 
 def _card(card_id):
-    cards = with_votes(with_comment_count(Card.objects.select_related("phase", "author")))  # the cards' badges
+    cards = with_badges(Card.objects.select_related("phase", "author"))
     return cards.filter(pk=card_id).first()
 
 

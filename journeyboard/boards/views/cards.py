@@ -10,11 +10,9 @@ from django_htmx.http import reswap, retarget
 from ..access import get_board_for_user
 from ..curve import emotion_curve
 from ..cards import CardConflict, create_card, delete_card, move_card, update_card
-from ..comments import with_comment_count
 from ..forms import CardForm, CardMoveForm, with_current_values
 from ..models import Card, Phase
-from ..rendering import card_form, lane_tallies, render_board_fragment
-from ..voting import with_votes
+from ..rendering import card_form, lane_tallies, render_board_fragment, with_badges
 from .errors import refusal
 from .phases import phase_cards
 
@@ -26,7 +24,7 @@ def _changed(request, board, card, *lanes):
     page, so it simply sends them all.)"""
     if card is not None and not hasattr(card, "comment_count"):
         # Services hand back the card without the counts its comment and vote badges show.
-        card = with_votes(with_comment_count(Card.objects.filter(pk=card.pk)), board.pk).first() or card
+        card = with_badges(Card.objects.filter(pk=card.pk), board.pk).first() or card
     context = {"card": card, **lane_tallies(counted=lanes, channelled=lanes), "curve": emotion_curve(board)}
     return render_board_fragment(request, board, "card-changed", **context)
 
@@ -34,7 +32,7 @@ def _changed(request, board, card, *lanes):
 def _card(board, card_id):
     """A card of this board (with its comment count, for the badge); a card of any other
     board is simply not found."""
-    cards = with_votes(with_comment_count(Card.objects.select_related("phase", "author")), board.pk)
+    cards = with_badges(Card.objects.select_related("phase", "author"), board.pk)
     return get_object_or_404(cards, pk=card_id, phase__board=board)
 
 
