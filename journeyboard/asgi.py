@@ -3,11 +3,15 @@
 import gc
 import os
 
-from django.core.asgi import get_asgi_application
+import django
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journeyboard.settings")
-# Django must be set up before the consumers' modules import models.
-django_asgi_app = get_asgi_application()
+# Django must be set up before the consumers' modules import models (as get_asgi_application does).
+django.setup(set_prefix=False)
+
+from journeyboard.http_handler import SyncChainASGIHandler  # noqa: E402
+
+django_asgi_app = SyncChainASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

@@ -133,7 +133,8 @@ else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's SQLite backend, with connections kept from one request to the next.
+            "ENGINE": "journeyboard.pooled_sqlite",
             "NAME": SQLITE_PATH,
             "OPTIONS": SQLITE_OPTIONS,
             # Live-server (browser) tests run the app in another thread: an in-memory

@@ -69,6 +69,25 @@ class EmotionCurveTests(BaseTestCase):
         self.assertIn('<div id="emotion-curve" class="curve" hx-swap-oob="true">', html)
         self.assertEqual(points(html)[self.phases[2].pk][1], level_y(2))
 
+    def test_answers_carry_the_curve_only_when_a_change_moves_it(self):
+        self.login(self.editor)
+        card = self.phases[2].cards.get()  # -2
+        cases = [
+            ("a new title", f"cards/{card.pk}/", {"title": "Prices explained"}, False),
+            ("a new note", f"cards/{card.pk}/", {"note": "Seen in interviews"}, False),
+            ("a card without emotion", f"phases/{self.phases[2].pk}/cards/", {"title": "Price list"}, False),
+            ("a card with an emotion", f"phases/{self.phases[2].pk}/cards/", {"title": "Discount", "emotion": "1"}, True),
+            ("a move within its lane", f"cards/{card.pk}/move/", {"phase": self.phases[2].pk, "position": 0}, False),
+            ("a move to another lane", f"cards/{card.pk}/move/", {"phase": self.phases[4].pk, "position": 0}, True),
+            ("a deleted card with an emotion", f"cards/{card.pk}/delete/", {}, True),
+        ]
+        for what, path, data, moved in cases:
+            with self.subTest(what):
+                html = self.client.post(self.board_url(path), data, **HTMX).content.decode()
+                self.assertEqual('id="emotion-curve"' in html, moved)
+                if moved:  # and then it is the board's curve as it now is
+                    self.assertEqual(points(html), {p.phase_id: (p.x, p.y) for p in emotion_curve(self.board)["points"] if p.y is not None})
+
     def test_a_board_without_emotions_explains_the_empty_curve(self):
         self.card.emotion = None
         self.card.save()

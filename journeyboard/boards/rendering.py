@@ -1,6 +1,7 @@
 """What the board templates need, loaded in a constant number of queries."""
 
 from collections import Counter, defaultdict
+from functools import cache
 from itertools import groupby
 
 from django.db.models import Aggregate, CharField, Count, Prefetch
@@ -44,6 +45,14 @@ def with_badges(cards, board_id=None):
     """Cards annotated with what their badges show (`comment_count`, `vote_count`): the one
     queryset shape every render of the card partial needs, as subqueries (no extra query)."""
     return with_votes(with_comment_count(cards), board_id)
+
+
+@cache
+def badged_cards():
+    """Cards with their phase and badge counts, to fetch one or a few and render them. Built once and only ever cloned (`.filter(...)`): building the badge subqueries
+    costs more than running them, and every card change fetches its card twice (its
+    request, its broadcast)."""
+    return with_badges(Card.objects.select_related("phase"))
 
 
 def load_phases(board, only=None, all_cards=False):

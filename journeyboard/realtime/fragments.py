@@ -17,6 +17,7 @@ from journeyboard.boards.forms import MemberForm
 from journeyboard.boards.personas import personas_of
 from journeyboard.boards.sharing import links_of
 from journeyboard.boards.rendering import (
+    badged_cards,
     board_data,
     board_settings,
     lane_tallies,
@@ -24,7 +25,6 @@ from journeyboard.boards.rendering import (
     load_phases,
     members_data,
     viewer_flags,
-    with_badges,
 )
 from journeyboard.boards.timer import timer_context
 from journeyboard.boards.voting import cards_with_votes, with_votes
@@ -33,8 +33,13 @@ BROADCAST = "boards/broadcast.html"
 
 
 def _card(card_id):
-    cards = with_badges(Card.objects.select_related("phase", "author"))
-    return cards.filter(pk=card_id).first()
+    return badged_cards().filter(pk=card_id).first()
+
+
+def _curve(board, moved):
+    """The emotion curve, for a card change that `moved` it (one that added, removed or
+    changed an emotion in a lane); most edits (a title, a note) leave it as it is."""
+    return {"curve": emotion_curve(board)} if moved else {}
 
 
 def _footers(altered, *phase_ids):
@@ -48,7 +53,7 @@ def _card_created(board, data):
     card = _card(data["card"])
     if card is None:
         return None
-    tallies = lane_tallies([card.phase_id], _footers(card.channel, card.phase_id))
+    tallies = {**lane_tallies([card.phase_id], _footers(card.channel, card.phase_id)), **_curve(board, card.emotion is not None)}
     if card.position < tallies["lane_counts"][0][1] - 1:
         # Not at the end: a deleted card put back where it was (undo). Its lane's whole
         # card list, as for a move, puts it in its place on every page.
@@ -60,8 +65,13 @@ def _card_updated(board, data):
     card = _card(data["card"])
     if card is None:
         return None
-    recoloured = data["before"]["channel"] != data["after"]["channel"]
-    return "card-updated", {"card": card, **lane_tallies(channelled=_footers(recoloured, card.phase_id))}
+    before, after = data["before"], data["after"]
+    recoloured = before["channel"] != after["channel"]
+    return "card-updated", {
+        "card": card,
+        **lane_tallies(channelled=_footers(recoloured, card.phase_id)),
+        **_curve(board, before["emotion"] != after["emotion"]),
+    }
 
 
 def _card_moved(board, data):
@@ -71,23 +81,27 @@ def _card_moved(board, data):
     lanes = load_phases(board, only=[data["from_phase"], data["phase"]])
     if not lanes:
         return None
-    across = data["from_phase"] != data["phase"] and _channel_of(data["card"]) != ""
+    across = data["from_phase"] != data["phase"]
+    # Gone meanwhile: nobody knows what it carried, so send footers and curve anyway.
+    channel, emotion = _facts_of(data["card"]) or ("?", 0)
     return "card-moved", {
         "lanes": lanes,
         "lane_counts": [(lane.pk, lane.card_count) for lane in lanes],
-        "lane_channels": [(lane.pk, lane.channels) for lane in lanes] if across else [],
+        "lane_channels": [(lane.pk, lane.channels) for lane in lanes] if across and channel != "" else [],
+        **_curve(board, across and emotion is not None),
     }
 
 
-def _channel_of(card_id):
-    """A card's channel; None when it is gone meanwhile (then nobody knows: assume one)."""
-    return Card.objects.filter(pk=card_id).values_list("channel", flat=True).first()
+def _facts_of(card_id):
+    """A card's (channel, emotion): what decides whether moving it alters footers and curve."""
+    return Card.objects.filter(pk=card_id).values_list("channel", "emotion").first()
 
 
 def _card_deleted(board, data):
     phase_id = data["phase"]
-    tallies = lane_tallies([phase_id], _footers(data["before"]["channel"], phase_id))
-    return "card-deleted", {"card_id": data["card"], **tallies}
+    before = data["before"]
+    tallies = lane_tallies([phase_id], _footers(before["channel"], phase_id))
+    return "card-deleted", {"card_id": data["card"], **tallies, **_curve(board, before["emotion"] is not None)}
 
 
 def _phase_updated(board, data):
@@ -212,8 +226,6 @@ def render_change(event, languages):
     if not found:
         return None
     name, context = found
-    if event.kind.startswith("card."):
-        context["curve"] = emotion_curve(board)  # every card change may move the curve
     # Rendered with the event's revision even if later changes already landed: each of
     # those sends its own message, and a page's revision only ever moves forward.
     board.revision = event.revision

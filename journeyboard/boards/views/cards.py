@@ -12,28 +12,29 @@ from ..curve import emotion_curve
 from ..cards import CardConflict, create_card, delete_card, move_card, update_card
 from ..forms import CardForm, CardMoveForm, with_current_values
 from ..models import Card, Phase
-from ..rendering import card_form, lane_tallies, render_board_fragment, with_badges
+from ..rendering import badged_cards, card_form, lane_tallies, render_board_fragment
 from .errors import refusal
 from .phases import phase_cards
 
 
-def _changed(request, board, card, *lanes):
-    """The answer to a card change: the card (None once deleted), the new card counts and
-    channel footers of the lanes it touched and the new emotion curve, all out of band.
-    (Broadcasts send a footer only when the change altered it; this answer goes to one
-    page, so it simply sends them all.)"""
-    if card is not None and not hasattr(card, "comment_count"):
-        # Services hand back the card without the counts its comment and vote badges show.
-        card = with_badges(Card.objects.filter(pk=card.pk), board.pk).first() or card
-    context = {"card": card, **lane_tallies(counted=lanes, channelled=lanes), "curve": emotion_curve(board)}
+def _changed(request, board, card, counted=(), channelled=(), curve=False):
+    """The answer to a card change: the card (None once deleted) and, out of band, what the
+    change altered around it: the card counts of the `counted` lanes, the channel footers
+    of the `channelled` ones and the emotion curve if `curve` (most edits alter none)."""
+    context = {"card": card, **lane_tallies(counted, channelled), "curve": curve and emotion_curve(board)}
     return render_board_fragment(request, board, "card-changed", **context)
 
 
+def _badges_from(card, shown):
+    """`card` as the services hand it back, with the badge counts of `shown`, the same card
+    as the view read it: an edit or a move changes neither its comments nor its votes."""
+    card.comment_count, card.vote_count = shown.comment_count, shown.vote_count
+    return card
+
+
 def _card(board, card_id):
-    """A card of this board (with its comment count, for the badge); a card of any other
-    board is simply not found."""
-    cards = with_badges(Card.objects.select_related("phase", "author"), board.pk)
-    return get_object_or_404(cards, pk=card_id, phase__board=board)
+    """A card of this board (with its badge counts); a card of any other board is simply not found."""
+    return get_object_or_404(badged_cards(), pk=card_id, phase__board=board)
 
 
 @login_required
@@ -45,7 +46,9 @@ def card_create(request, board_id, phase_id):
     form = CardForm(with_current_values(request.POST, Card(), CardForm._meta.fields))
     if form.is_valid():
         card = create_card(request.user, phase, **form.cleaned_data)
-        return _changed(request, board, card, phase.pk)
+        card.comment_count = card.vote_count = 0  # a new card has neither
+        lane = [phase.pk]
+        return _changed(request, board, card, lane, lane if card.channel else (), card.emotion is not None)
     response = render_board_fragment(request, board, "add-card-form", status=422, phase=phase, add_form=form)
     # The lane's list was the target for a new card; the errors belong in the form itself.
     return retarget(reswap(response, "outerHTML"), f"#add-card-{phase.pk}")
@@ -70,21 +73,24 @@ def card_edit_form(request, board_id, card_id):
 @require_POST
 def card_update(request, board_id, card_id):
     board = get_board_for_user(request.user, board_id, write=True)
-    card = _card(board, card_id)
+    shown = _card(board, card_id)
+    before = {"channel": shown.channel, "emotion": shown.emotion}  # validating writes the new values onto `shown`
     fields = CardForm._meta.fields
-    form = card_form(card, data=with_current_values(request.POST, card, fields))
+    form = card_form(shown, data=with_current_values(request.POST, shown, fields))
     if not form.is_valid():
         return render_board_fragment(request, board, "card-form", status=422, card=_card(board, card_id), form=form)
     try:
         card = update_card(
-            request.user, card, expected_version=request.POST.get("version"), **{f: form.cleaned_data[f] for f in fields}
+            request.user, shown, expected_version=request.POST.get("version"), **{f: form.cleaned_data[f] for f in fields}
         )
     except CardConflict as conflict:
         current = conflict.card
         return render_board_fragment(
             request, board, "card-form", status=409, card=current, form=card_form(current), conflict=True
         )
-    return _changed(request, board, card, card.phase_id)  # its lane's footer, for a new channel
+    recoloured = before["channel"] != card.channel
+    lane = [card.phase_id] if recoloured else ()
+    return _changed(request, board, _badges_from(card, shown), (), lane, before["emotion"] != card.emotion)
 
 
 @login_required
@@ -102,16 +108,20 @@ def card_move(request, board_id, card_id):
         moved = move_card(request.user, card, phase, form.cleaned_data["position"])
     except ValidationError as error:
         return refusal(" ".join(error.messages))
-    return _changed(request, board, moved, moved.from_phase_id, moved.phase_id)
+    lanes = [moved.from_phase_id, moved.phase_id]
+    across = lanes[0] != lanes[1]
+    channelled = lanes if across and moved.channel else ()
+    return _changed(request, board, _badges_from(moved, card), lanes, channelled, across and moved.emotion is not None)
 
 
 @login_required
 @require_POST
 def card_delete(request, board_id, card_id):
     board = get_board_for_user(request.user, board_id, write=True)
-    phase_id = delete_card(request.user, _card(board, card_id))
+    card = _card(board, card_id)
+    lane = [delete_card(request.user, card)]
     # No card in the answer: htmx swaps the card (or its open form) away; the count follows out of band.
-    return _changed(request, board, None, phase_id)
+    return _changed(request, board, None, lane, lane if card.channel else (), card.emotion is not None)
 
 
 def phase_cards_or_create(request, board_id, phase_id):

@@ -1,0 +1,22 @@
+"""Django's ASGI handler, with the request's middleware and view run in one trip to a thread.
+
+Django's own handler builds the middleware chain for async use. Ours is all synchronous,
+so it ran in a worker thread, came back to the event loop for the innermost handler and
+went to the thread again for the (synchronous) view: two more trips through an event loop
+that is also delivering every live update. Under a workshop's load each trip waited
+behind the fan-out of other changes. This handler runs the chain the way WSGI does, in
+the thread from start to end.
+"""
+
+from asgiref.sync import sync_to_async
+from django.core.handlers import base
+from django.core.handlers.asgi import ASGIHandler
+
+
+class SyncChainASGIHandler(ASGIHandler):
+    def __init__(self):
+        base.BaseHandler.__init__(self)
+        self.load_middleware(is_async=False)
+
+    async def get_response_async(self, request):
+        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
