@@ -1,7 +1,9 @@
 import multiprocessing
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.utils import translation
 
 # Live-server tests start daphne in a child process; forking after asyncio tests ran
 # leaves that child hung, spawning a fresh interpreter does not.
@@ -20,6 +22,16 @@ def _fresh_cache(settings):
     process's memory, never in a Redis that other runs (or REDIS_URL in CI) share."""
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "tests"}}
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language. A request in another language activates
+    it in the thread that served it (LocaleMiddleware) and it stays active there, so a
+    test's own expectations (a label it translates) depended on which test ran before."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -142,8 +142,12 @@ class Card(models.Model):
 
     @property
     def note_preview(self):
-        """The note as a card shows it: long notes end in an ellipsis (the editor has it all)."""
-        return self.note if len(self.note) <= NOTE_PREVIEW else self.note[: NOTE_PREVIEW - 1].rstrip() + "…"
+        return note_preview(self.note)
+
+
+def note_preview(note):
+    """A note as a card shows it: long notes end in an ellipsis (the editor has it all)."""
+    return note if len(note) <= NOTE_PREVIEW else note[: NOTE_PREVIEW - 1].rstrip() + "…"
 
 
 class Persona(models.Model):

@@ -1,19 +1,19 @@
 """What the board templates need, loaded in a constant number of queries."""
 
 from collections import Counter, defaultdict
-from functools import cache
+from functools import lru_cache
 from itertools import groupby
 
-from django.db.models import Aggregate, CharField, Count, Prefetch
+from django.db.models import Aggregate, CharField, Count
 from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
-from .catalog import Channel, Segment
+from .catalog import EMOTIONS, Channel, Kind, Segment, label
 from .comments import with_comment_count
 from .curve import MOODS, emotion_curve
 from .loop import loop_arrow
 from .forms import CardForm, PhaseCreateForm
-from .models import Card, Membership, Phase
+from .models import Card, Membership, Phase, note_preview
 from .voting import voting_state, with_votes
 
 BOARD_TEMPLATE = "boards/board.html"
@@ -23,7 +23,7 @@ BOARD_TEMPLATE = "boards/board.html"
 # cards is no use on a wall, and rendering all of them made big boards slow to open.
 # Positions are gap-free, so "the first N" is exactly position < N.
 LANE_PAGE = 100
-CARD_SHOWN = ("id", "phase_id", "position", "title", "note", "channel", "emotion", "kind")
+CARD_SHOWN = ("id", "phase_id", "position", "title", "note", "channel", "emotion", "kind")  # what a lane lists
 
 
 class ChannelList(Aggregate):
@@ -47,30 +47,57 @@ def with_badges(cards, board_id=None):
     return with_votes(with_comment_count(cards), board_id)
 
 
-@cache
-def badged_cards():
-    """Cards with their phase and badge counts, to fetch one or a few and render them. Built once and only ever cloned (`.filter(...)`): building the badge subqueries
-    costs more than running them, and every card change fetches its card twice (its
-    request, its broadcast)."""
-    return with_badges(Card.objects.select_related("phase"))
+@lru_cache(maxsize=256)
+def badged_cards(board_id=None):
+    """Cards with their badge counts (the votes of `board_id`'s round, else of each card's
+    own board's), to fetch and render. Built once per board and only ever cloned
+    (`.filter(...)`): building the badge subqueries cost more than running them, on every
+    board page and twice for every card change (its request, its broadcast)."""
+    return with_badges(Card.objects.all(), board_id)
+
+
+class CardRow(dict):
+    """A card as a lane lists it: what the card partial shows, by name (`card.title` reads
+    `row["title"]`), from a `.values()` row. A board page lists hundreds of cards, and
+    these cost a fraction of a Card instance to make and to render. Their labels are found
+    when rendered, in the reader's language: a broadcast renders one context in several."""
+
+    def __missing__(self, name):
+        derive = _DERIVED.get(name)
+        if derive is None:
+            raise KeyError(name)
+        return derive(self)
+
+
+_DERIVED = {  # as Card's properties of the same names
+    "kind_label": lambda card: label(Kind, card["kind"]),
+    "channel_label": lambda card: label(Channel, card["channel"]),
+    "emotion_label": lambda card: label(EMOTIONS, card["emotion"]),
+    "note_preview": lambda card: note_preview(card["note"]),
+}
 
 
 def load_phases(board, only=None, all_cards=False):
     """Phases in order (or just phase `only`, an id or a list of ids), each with its card
-    count, its cards per channel (`channels`, see phase_channels) and its first LANE_PAGE
-    cards (all with `all_cards`): two queries whatever the board's size."""
-    # Only what a card shows: parsing timestamps of hundreds of cards costs more than the query.
-    cards = with_badges(Card.objects.only(*CARD_SHOWN), board.pk).order_by("position", "pk")
-    if not all_cards:
-        cards = cards.filter(position__lt=LANE_PAGE)
+    count, its cards per channel (`channels`, see phase_channels) and `shown_cards`, its
+    first LANE_PAGE cards (all with `all_cards`) as CardRows: two queries whatever the
+    board's size."""
     phases = Phase.objects.filter(board=board).order_by("position", "pk")
     phases = phases.annotate(card_count=Count("cards"), channel_list=ChannelList("cards__channel"), **MOODS)
     if isinstance(only, (list, tuple, set)):
         phases = phases.filter(pk__in=only)
     elif only is not None:
         phases = phases.filter(pk=only)
-    phases = list(phases.prefetch_related(Prefetch("cards", queryset=cards)))
+    phases = list(phases)
+    cards = badged_cards(board.pk).filter(phase_id__in=[phase.pk for phase in phases])
+    if not all_cards:
+        cards = cards.filter(position__lt=LANE_PAGE)
+    rows = cards.order_by("position", "pk").values(*CARD_SHOWN, "comment_count", "vote_count")
+    by_phase = defaultdict(list)
+    for row in rows:
+        by_phase[row["phase_id"]].append(CardRow(row, pk=row["id"]))
     for phase in phases:
+        phase.shown_cards = by_phase[phase.pk]
         phase.channels = phase_channels(phase)  # the lane footer
     return phases
 
@@ -118,6 +145,9 @@ def viewer_flags(board):
         "segments": Segment.choices,
         # The board's voting round, read only by what shows a card or the voting bar.
         "voting": SimpleLazyObject(lambda: voting_state(board)),
+        # Set by broadcasts; a name the context lacks costs the card partial an exception
+        # in the template engine for every card of the page.
+        "card_oob": False,
     }
 
 

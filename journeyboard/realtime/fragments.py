@@ -32,8 +32,8 @@ from journeyboard.boards.voting import cards_with_votes, with_votes
 BROADCAST = "boards/broadcast.html"
 
 
-def _card(card_id):
-    return badged_cards().filter(pk=card_id).first()
+def _card(board, card_id):
+    return badged_cards(board.pk).filter(pk=card_id, phase__board=board).first()
 
 
 def _curve(board, moved):
@@ -50,7 +50,7 @@ def _footers(altered, *phase_ids):
 
 
 def _card_created(board, data):
-    card = _card(data["card"])
+    card = _card(board, data["card"])
     if card is None:
         return None
     tallies = {**lane_tallies([card.phase_id], _footers(card.channel, card.phase_id)), **_curve(board, card.emotion is not None)}
@@ -62,7 +62,7 @@ def _card_created(board, data):
 
 
 def _card_updated(board, data):
-    card = _card(data["card"])
+    card = _card(board, data["card"])
     if card is None:
         return None
     before, after = data["before"], data["after"]
@@ -137,7 +137,7 @@ def _timer(board, data):
 def _comment_added(board, data):
     # The card (its badge counts the comment) and the comment, appended to the card's
     # thread on pages that have it open (boards/broadcast.html says how the others skip it).
-    card = _card(data["card"])
+    card = _card(board, data["card"])
     if card is None:
         return None
     comment = Comment.objects.select_related("author").filter(pk=data["comment"]).first()
@@ -145,7 +145,7 @@ def _comment_added(board, data):
 
 
 def _comment_deleted(board, data):
-    card = _card(data["card"])
+    card = _card(board, data["card"])
     if card is None:
         return None
     # The thread as it now is (threads are short), for pages that have it open.

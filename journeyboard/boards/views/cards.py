@@ -34,7 +34,7 @@ def _badges_from(card, shown):
 
 def _card(board, card_id):
     """A card of this board (with its badge counts); a card of any other board is simply not found."""
-    return get_object_or_404(badged_cards(), pk=card_id, phase__board=board)
+    return get_object_or_404(badged_cards(board.pk).select_related("phase"), pk=card_id, phase__board=board)
 
 
 @login_required
