@@ -304,6 +304,15 @@ class EscapingTests(CardTestCase):
         self.assertEscaped(self.client.get(self.board_url(f"cards/{card.pk}/edit/")))
         self.assertEscaped(self.client.get(self.board_url()))
 
+    def test_values_outside_the_catalog_are_escaped_on_the_page(self):
+        # The board page skips escaping for ids and catalog values (kinds, channels); a value
+        # that got into the database some other way is not one of those and is escaped.
+        Card.objects.filter(pk=self.card.pk).update(kind=self.SCRIPT[:12], channel=self.SCRIPT[:20])
+        page = self.client.get(self.board_url()).content.decode()
+        self.assertNotIn("<script>", page.split('id="board-body"', 1)[1])
+        self.assertIn('class="card kind-&lt;script&gt;aler"', page)
+        self.assertIn('data-channel="&lt;script&gt;alert(1)&lt;/sc"', page)
+
     def test_refused_input_is_echoed_escaped(self):
         self.assertEscaped(self.create(title=self.SCRIPT + "x" * 200), status_code=422)
         self.assertEscaped(self.edit(self.card, title=self.SCRIPT, kind=self.SCRIPT), status_code=422)
