@@ -309,6 +309,22 @@ def measure_server(port, rows, requests):
     return static_href
 
 
+# --- The machine's own speed ------------------------------------------------------------
+
+def speed_probe(rounds=9):
+    """ms for a fixed loop of plain Python (median of `rounds`): the same work every time, so
+    it shows how fast this machine runs right now. Virtual machines here were seen to switch
+    between two speeds ~1.5x apart for minutes at a time (13 vs 20 ms); compare runs by it."""
+    timings = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        total = 0
+        for i in range(300_000):
+            total += i * i % 7
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
 # --- Report ----------------------------------------------------------------------------
 
 def percentile(values, fraction):
@@ -385,11 +401,15 @@ def main():
         with open(log_path, "wb") as log:
             server, port = start_server(env, log, log_path)
             try:
+                before = speed_probe()
                 static_href = measure_server(port, rows, args.requests)
+                after = speed_probe()
             finally:
                 stop_server(server)
 
         passed = report(rows, static_href, args.requests)
+        print(f"Machine speed probe (bench/board_render.py speed_probe): {before:.1f} ms before, {after:.1f} ms after "
+              "(lower is faster; this machine was seen at ~13 and at ~20 ms).")
         for row in rows:
             if not row["ok"] and args.profile:
                 profile_render(client, row["url"])

@@ -37,7 +37,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))
 
-from board_render import HOST, free_port, percentile, stop_server  # noqa: E402
+from board_render import HOST, free_port, percentile, speed_probe, stop_server  # noqa: E402
 
 from tests.livestack import Browserless, LiveStack, wait_for_port  # noqa: E402
 
@@ -629,6 +629,7 @@ def main():
     args = parser.parse_args()
 
     load = os.getloadavg()[0]
+    probe = speed_probe()
     with tempfile.TemporaryDirectory(prefix="journeyboard-fanout-") as tmp:
         data_dir = Path(tmp)
         stack, redis_url, setting = choose_stack(args, data_dir)
@@ -640,6 +641,8 @@ def main():
             floor = relay_run(relay, floor_payload(ours["samples"]), args)
 
         report(args, setting, ours, floor, (load, os.getloadavg()[0]))
+        print(f"Machine speed probe (bench/board_render.py speed_probe): {probe:.1f} ms before, {speed_probe():.1f} ms "
+              "after (lower is faster; this machine was seen at ~13 and at ~20 ms).")
         checks = targets(args, ours, floor)
         print()
         for description, met in checks:
