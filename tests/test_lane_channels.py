@@ -16,7 +16,7 @@ from journeyboard.boards.cards import create_card, delete_card, move_card, updat
 from journeyboard.boards.catalog import Channel
 from journeyboard.boards.lifecycle import create_board
 from journeyboard.boards.models import Card, Membership, Role
-from journeyboard.boards.rendering import LANE_PAGE, lane_tallies, load_phases
+from journeyboard.boards.rendering import LANE_PAGE, card_alterations, lane_tallies, load_phases
 from journeyboard.realtime.origin import new_client_id
 from tests.base import HTMX, BaseTestCase, BoardChangeTestCase, make_user
 
@@ -278,3 +278,22 @@ async def test_broadcasts_leave_footers_alone_when_no_channel_count_changed(stag
         html = await broadcast_after(ws, service, *args, **kwargs)
         assert 'id="board-revision"' in html and footers(html) == {}, service.__name__
     await finish(ws)
+
+
+@pytest.mark.parametrize(
+    "before, after, channelled, curve",
+    [
+        pytest.param(None, (1, "", None), [], False, id="a plain card created"),
+        pytest.param(None, (1, "phone", 0), [1], True, id="a card with channel and emotion created"),
+        pytest.param((1, "phone", 1), (1, "phone", 1), [], False, id="its title or note edited"),
+        pytest.param((1, "phone", 1), (1, "website", 1), [1], False, id="another channel"),
+        pytest.param((1, "phone", 1), (1, "phone", -1), [], True, id="another emotion"),
+        pytest.param((1, "phone", 1), (1, "phone", None), [], True, id="its emotion taken away"),
+        pytest.param((1, "phone", 1), (1, "phone", 1), [], False, id="moved within its lane"),
+        pytest.param((1, "phone", 1), (2, "phone", 1), [1, 2], True, id="moved to another lane"),
+        pytest.param((1, "", None), (2, "", None), [], False, id="a plain card moved to another lane"),
+        pytest.param((1, "phone", None), None, [1], False, id="deleted"),
+    ],
+)
+def test_what_a_card_change_alters_beside_the_card(before, after, channelled, curve):
+    assert card_alterations(before, after) == (channelled, curve)

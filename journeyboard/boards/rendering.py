@@ -49,9 +49,9 @@ def with_badges(cards, board_id=None):
 
 
 @lru_cache(maxsize=256)
-def badged_cards(board_id=None):
-    """Cards with their badge counts (the votes of `board_id`'s round, else of each card's
-    own board's), to fetch and render. Built once per board and only ever cloned
+def badged_cards(board_id):
+    """Cards with their badge counts (the votes of `board_id`'s round), to fetch and render
+    cards of that board. Built once per board and only ever cloned
     (`.filter(...)`): building the badge subqueries cost more than running them, on every
     board page and twice for every card change (its request, its broadcast)."""
     return with_badges(Card.objects.all(), board_id)
@@ -198,6 +198,31 @@ def render_board_fragment(request, board, name, status=200, **extra):
 def card_form(card, data=None):
     """The edit form of one card; its field ids are unique on a page full of cards."""
     return CardForm(data=data, instance=card, auto_id=f"card-{card.pk}-%s")
+
+
+def card_state(card):
+    """What a card adds to its lane's channel footer and curve point: (phase id, channel, emotion)."""
+    return card.phase_id, card.channel, card.emotion
+
+
+def card_alterations(before, after):
+    """What a card change altered beside the card itself, from its `before` and `after`
+    card_state (None before it was created, after it was deleted): the lanes whose channel
+    footer changed (a card with a channel came, went or changed channel) and whether the
+    emotion curve moved (an emotion came, went or changed in a lane). A new title or note
+    alters neither. The HTTP answers and the broadcasts both send only these."""
+    channelled, curve = [], False
+    for phase_id in dict.fromkeys(state[0] for state in (before, after) if state):
+        (channel_was, emotion_was), (channel_now, emotion_now) = _in_lane(before, phase_id), _in_lane(after, phase_id)
+        if channel_was != channel_now:
+            channelled.append(phase_id)
+        curve = curve or emotion_was != emotion_now
+    return channelled, curve
+
+
+def _in_lane(state, phase_id):
+    """A card's (channel, emotion) as lane `phase_id` counts it: nothing when it is not there."""
+    return state[1:] if state and state[0] == phase_id else ("", None)
 
 
 def lane_tallies(counted=(), channelled=()):

@@ -40,13 +40,17 @@ def _identity(name):
     return stat.st_dev, stat.st_ino
 
 
-def empty_pool(name):
-    pool = _pool(name)
+def _taken(pool):
+    """The pool's (connection, identity) entries, each taken out as it is handed over."""
     while True:
         try:
-            connection, _identity_of = pool.get_nowait()
+            yield pool.get_nowait()
         except queue.Empty:
             return
+
+
+def empty_pool(name):
+    for connection, _identity_of in _taken(_pool(name)):
         connection.close()
 
 
@@ -69,12 +73,8 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def get_new_connection(self, conn_params):
         if self._pooled():
             name = self.settings_dict["NAME"]
-            pool, current = _pool(name), _identity(name)
-            while True:
-                try:
-                    connection, identity = pool.get_nowait()
-                except queue.Empty:
-                    break
+            current = _identity(name)
+            for connection, identity in _taken(_pool(name)):
                 if identity == current:
                     return connection
                 connection.close()  # its file was replaced: a test database made anew

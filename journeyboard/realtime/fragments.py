@@ -20,6 +20,8 @@ from journeyboard.boards.rendering import (
     badged_cards,
     board_data,
     board_settings,
+    card_alterations,
+    card_state,
     lane_tallies,
     lane_update,
     load_phases,
@@ -37,23 +39,22 @@ def _card(board, card_id):
 
 
 def _curve(board, moved):
-    """The emotion curve, for a card change that `moved` it (one that added, removed or
-    changed an emotion in a lane); most edits (a title, a note) leave it as it is."""
+    """The emotion curve, for a card change that `moved` it (see card_alterations)."""
     return {"curve": emotion_curve(board)} if moved else {}
 
 
-def _footers(altered, *phase_ids):
-    """The lanes whose channel footers a card change sends: only when it altered them (a
-    card with a channel came, went or changed channel). Most edits (a title, an emotion)
-    do not, and a broadcast goes to every page on the board."""
-    return phase_ids if altered else ()
+def _altered(board, counted, before, after):
+    """What a card change sends beside the card: the `counted` lanes' counts, and the footers
+    and curve it altered (card_alterations; `before` and `after` are card states)."""
+    channelled, curve = card_alterations(before, after)
+    return {**lane_tallies(counted, channelled), **_curve(board, curve)}
 
 
 def _card_created(board, data):
     card = _card(board, data["card"])
     if card is None:
         return None
-    tallies = {**lane_tallies([card.phase_id], _footers(card.channel, card.phase_id)), **_curve(board, card.emotion is not None)}
+    tallies = _altered(board, [card.phase_id], None, card_state(card))
     if card.position < tallies["lane_counts"][0][1] - 1:
         # Not at the end: a deleted card put back where it was (undo). Its lane's whole
         # card list, as for a move, puts it in its place on every page.
@@ -65,13 +66,13 @@ def _card_updated(board, data):
     card = _card(board, data["card"])
     if card is None:
         return None
-    before, after = data["before"], data["after"]
-    recoloured = before["channel"] != after["channel"]
-    return "card-updated", {
-        "card": card,
-        **lane_tallies(channelled=_footers(recoloured, card.phase_id)),
-        **_curve(board, before["emotion"] != after["emotion"]),
-    }
+    before, after = (_state(data["phase"], data[side]) for side in ("before", "after"))
+    return "card-updated", {"card": card, **_altered(board, (), before, after)}
+
+
+def _state(phase_id, snapshot):
+    """A card state (rendering.card_state) from an event's snapshot of the card."""
+    return phase_id, snapshot["channel"], snapshot["emotion"]
 
 
 def _card_moved(board, data):
@@ -81,27 +82,21 @@ def _card_moved(board, data):
     lanes = load_phases(board, only=[data["from_phase"], data["phase"]])
     if not lanes:
         return None
-    across = data["from_phase"] != data["phase"]
     # Gone meanwhile: nobody knows what it carried, so send footers and curve anyway.
-    channel, emotion = _facts_of(data["card"]) or ("?", 0)
+    facts = Card.objects.filter(pk=data["card"]).values_list("channel", "emotion").first() or ("?", 0)
+    channelled, curve = card_alterations((data["from_phase"], *facts), (data["phase"], *facts))
     return "card-moved", {
         "lanes": lanes,
+        # Counts and footers as the lanes were just loaded: no query of their own.
         "lane_counts": [(lane.pk, lane.card_count) for lane in lanes],
-        "lane_channels": [(lane.pk, lane.channels) for lane in lanes] if across and channel != "" else [],
-        **_curve(board, across and emotion is not None),
+        "lane_channels": [(lane.pk, lane.channels) for lane in lanes if lane.pk in channelled],
+        **_curve(board, curve),
     }
 
 
-def _facts_of(card_id):
-    """A card's (channel, emotion): what decides whether moving it alters footers and curve."""
-    return Card.objects.filter(pk=card_id).values_list("channel", "emotion").first()
-
-
 def _card_deleted(board, data):
-    phase_id = data["phase"]
-    before = data["before"]
-    tallies = lane_tallies([phase_id], _footers(before["channel"], phase_id))
-    return "card-deleted", {"card_id": data["card"], **tallies, **_curve(board, before["emotion"] is not None)}
+    before = _state(data["phase"], data["before"])
+    return "card-deleted", {"card_id": data["card"], **_altered(board, [data["phase"]], before, None)}
 
 
 def _phase_updated(board, data):

@@ -12,7 +12,7 @@ from ..curve import emotion_curve
 from ..cards import CardConflict, create_card, delete_card, move_card, update_card
 from ..forms import CardForm, CardMoveForm, with_current_values
 from ..models import Card, Phase
-from ..rendering import badged_cards, card_form, lane_tallies, render_board_fragment
+from ..rendering import badged_cards, card_alterations, card_form, card_state, lane_tallies, render_board_fragment
 from .errors import refusal
 from .phases import phase_cards
 
@@ -20,7 +20,7 @@ from .phases import phase_cards
 def _changed(request, board, card, counted=(), channelled=(), curve=False):
     """The answer to a card change: the card (None once deleted) and, out of band, what the
     change altered around it: the card counts of the `counted` lanes, the channel footers
-    of the `channelled` ones and the emotion curve if `curve` (most edits alter none)."""
+    of the `channelled` ones and the emotion curve if `curve` (see card_alterations)."""
     context = {"card": card, **lane_tallies(counted, channelled), "curve": curve and emotion_curve(board)}
     return render_board_fragment(request, board, "card-changed", **context)
 
@@ -47,8 +47,7 @@ def card_create(request, board_id, phase_id):
     if form.is_valid():
         card = create_card(request.user, phase, **form.cleaned_data)
         card.comment_count = card.vote_count = 0  # a new card has neither
-        lane = [phase.pk]
-        return _changed(request, board, card, lane, lane if card.channel else (), card.emotion is not None)
+        return _changed(request, board, card, [phase.pk], *card_alterations(None, card_state(card)))
     response = render_board_fragment(request, board, "add-card-form", status=422, phase=phase, add_form=form)
     # The lane's list was the target for a new card; the errors belong in the form itself.
     return retarget(reswap(response, "outerHTML"), f"#add-card-{phase.pk}")
@@ -74,7 +73,7 @@ def card_edit_form(request, board_id, card_id):
 def card_update(request, board_id, card_id):
     board = get_board_for_user(request.user, board_id, write=True)
     shown = _card(board, card_id)
-    before = {"channel": shown.channel, "emotion": shown.emotion}  # validating writes the new values onto `shown`
+    before = card_state(shown)  # validating writes the new values onto `shown`
     fields = CardForm._meta.fields
     form = card_form(shown, data=with_current_values(request.POST, shown, fields))
     if not form.is_valid():
@@ -88,9 +87,7 @@ def card_update(request, board_id, card_id):
         return render_board_fragment(
             request, board, "card-form", status=409, card=current, form=card_form(current), conflict=True
         )
-    recoloured = before["channel"] != card.channel
-    lane = [card.phase_id] if recoloured else ()
-    return _changed(request, board, _badges_from(card, shown), (), lane, before["emotion"] != card.emotion)
+    return _changed(request, board, _badges_from(card, shown), (), *card_alterations(before, card_state(card)))
 
 
 @login_required
@@ -108,10 +105,9 @@ def card_move(request, board_id, card_id):
         moved = move_card(request.user, card, phase, form.cleaned_data["position"])
     except ValidationError as error:
         return refusal(" ".join(error.messages))
-    lanes = [moved.from_phase_id, moved.phase_id]
-    across = lanes[0] != lanes[1]
-    channelled = lanes if across and moved.channel else ()
-    return _changed(request, board, _badges_from(moved, card), lanes, channelled, across and moved.emotion is not None)
+    before = (moved.from_phase_id, moved.channel, moved.emotion)
+    altered = card_alterations(before, card_state(moved))
+    return _changed(request, board, _badges_from(moved, card), [moved.from_phase_id, moved.phase_id], *altered)
 
 
 @login_required
@@ -119,9 +115,9 @@ def card_move(request, board_id, card_id):
 def card_delete(request, board_id, card_id):
     board = get_board_for_user(request.user, board_id, write=True)
     card = _card(board, card_id)
-    lane = [delete_card(request.user, card)]
+    phase_id = delete_card(request.user, card)
     # No card in the answer: htmx swaps the card (or its open form) away; the count follows out of band.
-    return _changed(request, board, None, lane, lane if card.channel else (), card.emotion is not None)
+    return _changed(request, board, None, [phase_id], *card_alterations((phase_id, card.channel, card.emotion), None))
 
 
 def phase_cards_or_create(request, board_id, phase_id):
