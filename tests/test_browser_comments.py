@@ -22,17 +22,6 @@ class CommentTests(live.TwoPeopleTestCase):
         self.webshop = create_card(self.user, self.phases[0], title="Webshop")
         self.berts = add_comment(self.bert, self.checkout, "Too many steps")
 
-    def open_board(self, page, username, sign_in=True):
-        # Signing in by Enter in the password field: the page header has buttons of its own
-        # (the language switcher), so "the submit button" is ambiguous.
-        if sign_in:
-            page.goto(self.live_server_url + "/accounts/login/")
-            page.fill("#id_username", username)
-            page.fill("#id_password", "a-long-enough-password")
-            page.press("#id_password", "Enter")
-            expect(page.locator("h1", has_text="New journey board")).to_be_visible()
-        return super().open_board(page, username, sign_in=False)
-
     def badge(self, page, card):
         return page.locator(f"#card-{card.pk} .comment-badge")
 

@@ -33,11 +33,7 @@ class TwoPeopleTestCase(BrowserTestCase):
 
     def open_board(self, page, username, sign_in=True):
         if sign_in:
-            page.goto(self.live_server_url + "/accounts/login/")
-            page.fill("#id_username", username)
-            page.fill("#id_password", "a-long-enough-password")
-            page.click(".auth-form button[type=submit]")
-            expect(page.locator("h1", has_text="New journey board")).to_be_visible()
+            self.sign_in_as(page, username)
         page.goto(f"{self.live_server_url}/boards/{self.board.pk}/")
         # Act only once the socket is open: before that a change could not reach us.
         expect(page.locator("#connection")).to_have_attribute("data-state", "live")

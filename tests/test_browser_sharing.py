@@ -5,7 +5,7 @@ import pytest
 
 from journeyboard.boards.lifecycle import create_board
 from journeyboard.boards.models import Card, Guest
-from tests.test_browser_board import PASSWORD, BrowserTestCase
+from tests.test_browser_board import BrowserTestCase
 
 pytestmark = pytest.mark.browser
 
@@ -28,11 +28,7 @@ class GuestWorkshopTests(BrowserTestCase):
 
     def open_board_as_owner(self):
         page = self.page
-        page.goto(self.live_server_url + "/accounts/login/")
-        page.fill("#id_username", "anna")
-        page.fill("#id_password", PASSWORD)
-        page.click(".auth-form button[type=submit]")
-        expect(page.locator("h1", has_text="New journey board")).to_be_visible()
+        self.sign_in()
         page.goto(f"{self.live_server_url}/boards/{self.board.pk}/")
         expect(page.locator("#connection")).to_have_attribute("data-state", "live")
         return page

@@ -8,7 +8,6 @@ import pytest
 
 from journeyboard.boards.lifecycle import create_board
 from journeyboard.boards.models import Membership, Role
-from tests.test_browser_board import PASSWORD
 from tests.test_browser_live import LIVE, TwoPeopleTestCase
 
 pytestmark = pytest.mark.browser
@@ -31,13 +30,6 @@ def seconds_shown(page):
 
 
 class WorkshopTestCase(TwoPeopleTestCase):
-    def sign_in_as(self, page, username):
-        page.goto(self.live_server_url + "/accounts/login/")
-        page.fill("#id_username", username)
-        page.fill("#id_password", PASSWORD)
-        page.press("#id_password", "Enter")
-        expect(page.locator("h1", has_text="New journey board")).to_be_visible()
-
     def open(self, page, username):
         self.sign_in_as(page, username)
         return self.open_board(page, username, sign_in=False)
