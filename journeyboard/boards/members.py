@@ -31,11 +31,17 @@ def add_member(actor, board, username, role):
     return membership
 
 
+def member(board, user_id):
+    """The membership of `user_id` on `board`, or a ValidationError saying they are none."""
+    membership = Membership.objects.filter(board=board, user_id=user_id).first()
+    if membership is None:
+        raise ValidationError(_("That user is not a member of this board."))
+    return membership
+
+
 def remove_member(actor, board, user_id):
     with board_change(board.pk) as board:
-        membership = Membership.objects.filter(board=board, user_id=user_id).first()
-        if membership is None:
-            raise ValidationError(_("That user is not a member of this board."))
+        membership = member(board, user_id)
         if membership.is_owner:
             raise ValidationError(_("The owner cannot be removed from the board."))
         membership.delete()

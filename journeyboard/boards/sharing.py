@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .changes import board_change, fresh, record
+from .members import member
 from .models import GUEST_NAME_MAX, Board, Guest, Membership, Role, ShareLink
 
 GUEST_PREFIX = "guest-"
@@ -135,9 +136,7 @@ def set_facilitator(actor, board, user_id, facilitator):
     """Promote a member to facilitator (lock, and what else facilitators run) or take it
     back. The owner always is one. Setting what already is records nothing."""
     with board_change(board.pk) as board:
-        membership = Membership.objects.filter(board=board, user_id=user_id).first()
-        if membership is None:
-            raise ValidationError(_("That user is not a member of this board."))
+        membership = member(board, user_id)
         if membership.is_owner:
             raise ValidationError(_("The owner is always a facilitator."))
         if membership.facilitator != facilitator:
