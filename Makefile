@@ -5,7 +5,7 @@ BIN     = $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test setup migrate demo bench bench-fanout bench-export bench-reliability screenshots messages clean scaled
+.PHONY: run test setup migrate demo bench bench-fanout bench-export bench-variants bench-reliability screenshots messages clean scaled
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 10) else "Journeyboard needs Python 3.10 or newer (found " + sys.version.split()[0] + ")")'
@@ -44,6 +44,11 @@ bench-fanout: $(VENV)/.installed-dev
 
 bench-export: $(VENV)/.installed-dev
 	$(BIN)/python bench/export.py
+
+# The shipped server set-up against Django's and Channels' defaults, side by side (docs/architecture.md).
+bench-variants: $(VENV)/.installed-dev
+	$(BIN)/python bench/variants.py
+	$(BIN)/python bench/variants.py --fanout
 
 screenshots: $(VENV)/.installed-dev
 	$(BIN)/python scripts/screenshots.py

@@ -123,11 +123,20 @@ SQLITE_OPTIONS = {
 }
 
 if os.environ.get("DATABASE_URL"):
-    # Health checks: a connection kept open (CONN_MAX_AGE) is checked before it is reused, so
-    # after a PostgreSQL restart the next query reconnects instead of failing on the dead
-    # connection; the board sockets' database thread keeps its connection (tests/test_faults.py).
-    DATABASES = {
-        "default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=60, conn_health_checks=True)
+    # Django's connection pool (psycopg_pool): under ASGI every request runs in a thread of
+    # its own, and without a pool each one opened a PostgreSQL connection. A request takes a
+    # connection for its duration and gives it back (CONN_MAX_AGE 0 is what pooling requires).
+    # Health checks: a pooled connection is checked as it is handed out, so after a PostgreSQL
+    # restart the next query gets a fresh connection instead of a dead one (tests/test_faults.py).
+    # Size: DB_POOL_MAX_SIZE per process; processes x DB_POOL_MAX_SIZE must stay below the
+    # server's max_connections (docs/deploy.md).
+    DATABASES = {"default": dj_database_url.parse(os.environ["DATABASE_URL"], conn_max_age=0, conn_health_checks=True)}
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DB_POOL_MIN_SIZE", 2),
+        "max_size": env_int("DB_POOL_MAX_SIZE", 20),
+        # A request waits this long for a connection before it fails: while the database is down
+        # that is how long a request takes to be answered 503 (database_outage.py).
+        "timeout": env_int("DB_POOL_TIMEOUT", 3),
     }
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
