@@ -65,7 +65,7 @@ messages: setup
 clean:
 	rm -rf $(VENV) var staticfiles
 
-# The production set-up on this machine (README, "Production"): DEBUG off, PostgreSQL, Redis,
+# The production set-up on this machine (docs/deploy.md): DEBUG off, PostgreSQL, Redis,
 # collected static files, two daphne workers in the foreground. Ctrl+C stops both.
 SCALED_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/journeyboard
 SCALED_REDIS_URL    ?= redis://127.0.0.1:6379/1
@@ -75,7 +75,7 @@ scaled: setup
 	$(BIN)/python scripts/scaled.py --database-url $(SCALED_DATABASE_URL) --redis-url $(SCALED_REDIS_URL) --ports $(SCALED_PORTS)
 
 # 200 pages on two processes, then a killed process, Redis down and frozen, PostgreSQL
-# restarted (README, "Reliability"). Starts its own Redis and PostgreSQL cluster on free
+# restarted (docs/reliability.md). Starts its own Redis and PostgreSQL cluster on free
 # ports, so it needs redis-server and PostgreSQL's server binaries, not running services.
 bench-reliability: $(VENV)/.installed-dev
 	$(BIN)/python bench/reliability.py

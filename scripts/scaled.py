@@ -4,7 +4,7 @@ DEBUG off, PostgreSQL, Redis (channel layer and cache), static files collected f
 WhiteNoise, and several daphne processes sharing them, in the foreground: Ctrl+C stops them
 all. What differs from a real deployment: no reverse proxy and no TLS in front (HTTPS=0, so
 cookies work over plain http://127.0.0.1), and a SECRET_KEY made up for this run unless one
-is set in the environment. See README, "Production".
+is set in the environment. See docs/deploy.md.
 """
 
 import argparse
