@@ -7,7 +7,10 @@ import re
 import pytest
 from channels.testing import HttpCommunicator
 
+from django.core.handlers.asgi import ASGIHandler
+
 from journeyboard.asgi import application, django_asgi_app
+from journeyboard.http_handler import SyncChainASGIHandler
 from tests.base import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -26,6 +29,28 @@ def test_the_middleware_chain_is_synchronous_end_to_end():
     # Django's own ASGI handler builds an async chain: with synchronous middleware that meant
     # three trips between the event loop and a thread per request instead of one.
     assert not asyncio.iscoroutinefunction(django_asgi_app._middleware_chain)
+
+
+def test_django_s_own_asgi_handler_builds_an_asynchronous_chain():
+    # The reason the handler exists: should Django build a synchronous chain for synchronous
+    # middleware itself, the handler buys nothing and goes (docs/architecture.md).
+    assert asyncio.iscoroutinefunction(ASGIHandler()._middleware_chain)
+
+
+async def test_django_hands_each_request_to_the_overridden_get_response_async(monkeypatch):
+    # The handler replaces one method of Django's ASGIHandler; if Django stopped calling it,
+    # requests would silently take Django's own path again.
+    calls = []
+    original = SyncChainASGIHandler.get_response_async
+
+    async def spy(self, request):
+        calls.append(request.path)
+        return await original(self, request)
+
+    monkeypatch.setattr(SyncChainASGIHandler, "get_response_async", spy)
+    page = await HttpCommunicator(django_asgi_app, "GET", "/accounts/login/", headers=[(b"host", b"testserver")]).get_response()
+    assert page["status"] == 200
+    assert calls == ["/accounts/login/"]
 
 
 async def test_signing_in_works_through_the_asgi_application():

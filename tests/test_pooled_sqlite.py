@@ -125,3 +125,12 @@ def test_an_in_memory_database_is_never_pooled():
     first, _ = in_thread(lambda: request(handler))
     second, _ = in_thread(lambda: request(handler))
     assert second is not first
+
+
+def test_django_opens_sqlite_connections_that_any_thread_may_use(tmp_path):
+    # The pool hands a connection from one request's thread to the next; sqlite3 allows that
+    # only for connections opened with check_same_thread=False, which Django's backend asks
+    # for. An upgrade that stops asking must fail here, not as "SQLite objects created in a
+    # thread can only be used in that same thread" under load.
+    wrapper = databases(tmp_path / "pool.sqlite3")["default"]
+    assert wrapper.get_connection_params()["check_same_thread"] is False
