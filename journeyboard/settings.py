@@ -156,8 +156,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# A board of a few hundred people makes bursts (everyone answers a newcomer's presence):
-# the default inbox of 100 messages per channel overflowed and killed connections. With
+# A board of a few hundred people makes bursts (everyone answers a newcomer's presence),
+# which overflow the default inbox of 100 messages per channel and kill connections. With
 # channels-redis all sockets of one process share one inbox, hence the larger number.
 CHANNEL_CAPACITY = env_int("CHANNEL_CAPACITY", 5000)
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -166,14 +166,13 @@ if REDIS_URL:
     from redis.backoff import NoBackoff
     from redis.exceptions import ConnectionError as RedisConnectionError
 
-    # Found by tests/test_faults.py and bench/reliability.py:
-    # - socket_timeout: redis-py's default read timeout (5 s) equals the 5 s for which
-    #   channels-redis blocks reading a process's inbox, so on a board quiet for 5 s the read
-    #   timed out and its sockets were dropped, again every 5 s. Longer than the block; it
-    #   is also how long an edit waits for its answer when Redis hangs.
-    # - retry: after Redis restarts, every pooled connection fails once ("Connection closed
-    #   by server"), which lost the first broadcast and refused the first socket; retry once
-    #   on a fresh connection. Not on timeouts: a hung Redis would make an edit wait twice.
+    # Both checked by tests/test_faults.py and bench/reliability.py:
+    # - socket_timeout: longer than the 5 s for which channels-redis blocks reading a
+    #   process's inbox (redis-py's default equals it), so a board quiet for 5 s keeps its
+    #   sockets; it is also how long an edit waits for its answer when Redis hangs.
+    # - retry: after Redis restarts every pooled connection fails once ("Connection closed
+    #   by server"); retrying once on a fresh connection keeps the first broadcast and the
+    #   first socket. Not on timeouts: a hung Redis would make an edit wait twice.
     _reconnect_once = Retry(NoBackoff(), 1, supported_errors=(RedisConnectionError,))
     CHANNEL_LAYERS = {
         "default": {

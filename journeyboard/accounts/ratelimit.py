@@ -39,8 +39,8 @@ class Limit:
         digest = hashlib.sha256("\0".join(parts).encode()).hexdigest()
         return f"ratelimit:{self.name}:{digest}"
 
-    # While Redis is down the limits are not counted: people can still sign in (it was a
-    # server error for everyone, tests/test_faults.py); guessing gets a few minutes unlimited.
+    # While Redis is down the limits are not counted, so people can still sign in
+    # (tests/test_faults.py); guessing gets a few minutes unlimited.
     def reached(self, *parts):
         try:
             return (cache.get(self._key(parts)) or 0) >= self.limit
