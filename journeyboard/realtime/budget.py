@@ -1,7 +1,8 @@
 """How many frames one WebSocket connection may send: a token bucket, checked per frame.
 
 The bucket holds up to `burst` tokens and refills at `rate` tokens a second; every frame
-takes one. A frame finding the bucket empty is refused. Refusals close together (less than
+takes one on arrival, before it is parsed, and a frame that makes the server work (a sync
+that may send the whole board) takes more once its type is known. A frame finding the bucket empty is refused. Refusals close together (less than
 a second apart) form a flood; a connection still flooding after FLOOD_SECONDS is closed.
 A brief burst is only refused, a client that never slows down is cut off.
 
@@ -35,12 +36,14 @@ class MessageBudget:
         self.last_refused = None
         self.last_error = None
 
-    def spend(self):
+    def spend(self, tokens=1.0):
+        """None if the bucket holds `tokens` (taken), else a refusal. Frames that make the
+        server work harder cost more than one (consumers.RESYNC_COST)."""
         now = monotonic()
         self.tokens = min(self.burst, self.tokens + (now - self.refilled) * self.rate)
         self.refilled = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
+        if self.tokens >= tokens:
+            self.tokens -= tokens
             return None
         return self._refuse(now)
 

@@ -5,6 +5,7 @@ A connection joins the board's group only after the origin check (asgi.py), the 
 Changes themselves go through the same services as the HTTP views.
 """
 
+import asyncio
 import json
 import logging
 import time
@@ -31,6 +32,7 @@ from .broadcast import board_group
 from .fragments import render_resync
 from .origin import current_client, valid_client_id
 from .presence import person
+from .resync import rendered_boards
 
 logger = logging.getLogger("journeyboard.realtime")
 
@@ -51,12 +53,21 @@ LOCK_EVENTS = {"board.locked", "board.unlocked"}
 
 CURSOR_RATE = 30  # per second and connection; browsers send at most ~20
 FOLLOW_RATE = 15  # follow-mode positions, per second and connection; browsers send at most ~10
+# What sending the whole board costs from the connection's budget, beside the one token every
+# frame takes: it is the most expensive answer a socket can ask for.
+RESYNC_COST = 20
+# A connection gets the whole board at most this often (s); syncs asked meanwhile are answered
+# together once it has passed. Pages ask after a reconnect or a gap, far less often.
+RESYNC_INTERVAL = 1.0
 
 
 class BoardConsumer(AsyncWebsocketConsumer):
     group = None
     accepted = False
     paused = False  # set by outage.py: closing with 4503, nothing more is sent
+    sync_task = None  # answering a sync, while the socket's next frames are read
+    sync_wanted = None  # the revision of the newest sync not answered yet
+    last_resync = float("-inf")  # when this connection last got the whole board (monotonic)
 
     async def __call__(self, scope, receive, send):
         # The channel layer (Redis) can fail under any handler and under Channels' own loop
@@ -140,6 +151,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
         await self.group_send("presence.join", editing=None)
 
     async def disconnect(self, code):
+        if self.sync_task is not None:
+            self.sync_task.cancel()
         await self.leave_group()
 
     async def leave_group(self):
@@ -170,7 +183,15 @@ class BoardConsumer(AsyncWebsocketConsumer):
             return
         try:
             kind, fields = protocol.parse(text_data)
-            await getattr(self, "on_" + kind.replace(".", "_"))(**fields)
+        except protocol.ProtocolError as error:
+            await self.send_error(error.code, error.message)
+            return
+        await self.answering(getattr(self, "on_" + kind.replace(".", "_"))(**fields))
+
+    async def answering(self, work):
+        """Run a frame's work; what goes wrong is answered on this socket as an error frame."""
+        try:
+            await work
         except protocol.ProtocolError as error:
             await self.send_error(error.code, error.message)
         except PermissionDenied as error:
@@ -193,11 +214,45 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await self.close_with(CLOSE_TOO_MANY_MESSAGES)
 
     async def on_sync(self, revision):
-        board, html = await database_sync_to_async(self._resync_if_behind)(revision)
-        if html is None:
+        # Answered beside the frames that follow, which are read (and charged) as they come:
+        # a sync arriving while one is answered is remembered, only the newest counts.
+        self.sync_wanted = revision
+        if self.sync_task is None or self.sync_task.done():
+            self.sync_task = asyncio.ensure_future(self._answer_syncs())
+
+    async def _answer_syncs(self):
+        try:
+            while self.sync_wanted is not None and self.group is not None:
+                revision, self.sync_wanted = self.sync_wanted, None
+                await self.answering(self._answer_sync(revision))
+        except outage.LAYER_ERRORS as error:  # as __call__ does for the handlers
+            await outage.pause_live_updates(self, error)
+        except outage.DATABASE_ERRORS as error:
+            await outage.pause_for_database(self, error)
+
+    async def _answer_sync(self, revision):
+        board = await database_sync_to_async(self._current_board)()
+        if revision == board.revision:
             await self.send_json({"type": "synced", "revision": board.revision})
-        else:
-            await self.send(text_data=html)
+            return
+        wait = self.last_resync + RESYNC_INTERVAL - time.monotonic()
+        if wait > 0:
+            await asyncio.sleep(wait)  # syncs asked meanwhile are answered by this one
+            if self.sync_wanted is not None:
+                revision, self.sync_wanted = self.sync_wanted, None
+                board = await database_sync_to_async(self._current_board)()
+                if revision == board.revision:
+                    await self.send_json({"type": "synced", "revision": board.revision})
+                    return
+        verdict = self.budget.spend(RESYNC_COST)
+        if verdict is not None:
+            await self.over_budget(verdict)
+            return
+        self.last_resync = time.monotonic()
+        role, language = self.shown_role(), self.language
+        key = (board.pk, board.revision, board.updated_at, role, language)
+        html = await rendered_boards.html(key, lambda: database_sync_to_async(render_resync)(board, role, language))
+        await self.send(text_data=html)
 
     async def on_cursor(self, x, y):
         if self._cursor_budget_spent():
@@ -338,12 +393,11 @@ class BoardConsumer(AsyncWebsocketConsumer):
     def _check_facilitator(self):
         get_board_for_user(self.user, self.board_id, facilitator=True)
 
-    def _resync_if_behind(self, revision):
+    def _current_board(self):
+        """The board as it is now, access checked again; refreshes what decides this page's role."""
         board = get_board_for_user(self.user, self.board_id)
         self.locked, self.facilitator = board.locked, board.membership.is_facilitator
-        if revision == board.revision:
-            return board, None
-        return board, render_resync(board, self.shown_role(), self.language)
+        return board
 
     def shown_role(self):
         """Whose HTML this page gets: while the board is locked for presenting, members who
