@@ -132,12 +132,14 @@ def _signed_name(emotion):
 
 
 def stylesheet():
-    """The text of static/css/theme.css."""
+    """The text of static/css/theme.css: the custom properties, and the faces' colours
+    (the SVG symbols of templates/boards/board.html#icons; CSS wins over their fill)."""
     lines = [
         "/* Written by `python -m journeyboard.theme` from journeyboard/theme.py: edit that, not this. */",
         ":root {",
         *(f"  {name}: {value};" for name, value in css_properties().items()),
         "}",
+        *(f"#face-{emotion} > circle:first-child {{ fill: var(--emotion-{_signed_name(emotion)}); }}" for emotion in EMOTIONS),
     ]
     return "\n".join(lines) + "\n"
 
