@@ -204,6 +204,7 @@ class _Parts:
 
     def __init__(self, shot, measures):
         self.shot = shot
+        self.language = shot.language
         self.m = measures
         self.words = shot.words
         self.labels = {}  # (what, label): the label cut to fit; boards repeat a few labels
@@ -223,7 +224,7 @@ class _Parts:
         chip_text = str(len(phase.cards))
         chip_w = self.m("Bold", CHIP_SIZE).line(chip_text) + 2 * CHIP_PAD
         name_w = LANE_W - 2 * HEAD_PAD_X - chip_w - 8
-        name = wrap(clean(phase.name[:TEXT_LIMIT]), self.m("Bold", HEAD_SIZE), name_w, HEAD_LINES)
+        name = wrap(clean(phase.name[:TEXT_LIMIT]), self.m("Bold", HEAD_SIZE), name_w, HEAD_LINES, self.language)
         return {
             "shot": phase,
             "cards": cards,
@@ -277,9 +278,9 @@ class _Parts:
             y += KIND_H
         title_y = y + TITLE_CARD_GAP
         title_m = self.m("SemiBold", TITLE_CARD_SIZE)
-        title = wrap(clean(card.title[:TEXT_LIMIT]), title_m, CONTENT_W - room - 1, TITLE_CARD_LINES)
+        title = wrap(clean(card.title[:TEXT_LIMIT]), title_m, CONTENT_W - room - 1, TITLE_CARD_LINES, self.language)
         y = title_y + TITLE_CARD_LH * len(title)
-        note = wrap(clean(card.note[:TEXT_LIMIT], lines=True), self.m("Regular", NOTE_SIZE), CONTENT_W - 1, NOTE_LINES)
+        note = wrap(clean(card.note[:TEXT_LIMIT], lines=True), self.m("Regular", NOTE_SIZE), CONTENT_W - 1, NOTE_LINES, self.language)
         if len(card.note) > TEXT_LIMIT and note and not note[-1].endswith("…"):  # cut, yet all shown
             note[-1] = ellipsize(note[-1], self.m("Regular", NOTE_SIZE), CONTENT_W - 1, always=True)
         note_y = y + NOTE_GAP
@@ -359,14 +360,14 @@ class _Parts:
     def _header(self):
         shot = self.shot
         title_m = self.m("Bold", TITLE_SIZE)
-        title = wrap(clean(shot.title[:TEXT_LIMIT]), title_m, self.head_w, TITLE_LINES) or [""]
+        title = wrap(clean(shot.title[:TEXT_LIMIT]), title_m, self.head_w, TITLE_LINES, self.language) or [""]
         with translation.override(shot.language):
             day = formats.date_format(shot.day, "DATE_FORMAT")
         meta_text = day
         description = clean(shot.description[:TEXT_LIMIT])
         if description:
             meta_text = f"{day}  ·  {description}"
-        meta = wrap(meta_text, self.m("Regular", META_SIZE), min(self.head_w, META_MAX_W), META_LINES)
+        meta = wrap(meta_text, self.m("Regular", META_SIZE), min(self.head_w, META_MAX_W), META_LINES, self.language)
         return title, meta
 
     def _personas(self):
@@ -385,7 +386,7 @@ class _Parts:
                 "label": fit_tracked(label, self.m("Bold", PERSONA_LABEL_SIZE), LABEL_TRACK, text_w),
                 "name": ellipsize(name, name_m, text_w),
                 "role": ellipsize(clean(persona.role[:TEXT_LIMIT]), role_m, text_w),
-                "quote": wrap(f"“{quote}”", quote_m, text_w, PERSONA_QUOTE_LINES) if quote else [],
+                "quote": wrap(f"“{quote}”", quote_m, text_w, PERSONA_QUOTE_LINES, self.language) if quote else [],
             })
         quote_lines = max((len(box["quote"]) for box in boxes), default=0)
         height = PERSONA_PAD * 2 + PERSONA_LABEL_LH + PERSONA_NAME_LH + PERSONA_ROLE_LH
