@@ -13,7 +13,7 @@ from django.utils import translation
 
 from journeyboard.boards.models import Persona, Phase
 from journeyboard import theme
-from journeyboard.export.layout import AVATAR, KPI_H, KPI_LH, KPI_W, MAX_SIDE
+from journeyboard.export.geometry import AVATAR, KPI_H, KPI_LH, KPI_W, MAX_SIDE
 from journeyboard.export.layout import layout
 from journeyboard.export.pdf import render_pdf
 from journeyboard.export.png import render_png

@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 
 from journeyboard import theme
-from journeyboard.export.layout import (
+from journeyboard.export.geometry import (
     CONTENT_W,
     MAX_SIDE,
     NOTE_LINES,

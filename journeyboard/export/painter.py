@@ -36,7 +36,8 @@ from journeyboard.theme import (
 from . import geometry as G
 from . import shapes
 from .canvas import Canvas
-from .layout import Rect, tracked_width
+from .boxes import Rect
+from .measure import tracked_width
 
 LOOP = ACCENT
 
