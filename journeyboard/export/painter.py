@@ -13,6 +13,7 @@ from journeyboard.theme import (
     BAND_OTHER,
     BANDS,
     CANVAS,
+    CARD_RADIUS,
     CHANNEL_DOT,
     CURVE_AXIS,
     CURVE_DOWN,
@@ -207,9 +208,9 @@ class Painter(Canvas):
         colour, background = KINDS.get(card.kind, KINDS["touchpoint"])
         stripe = (G.STRIPE, colour) if card.kind_label else None
         rect = card.rect
-        radius = px(10)
+        radius = px(CARD_RADIUS)
         self.fill(rect.x0 + radius, rect.y1, rect.x1 - radius, rect.y1 + max(1, px(1)), shadow)
-        self.rounded(rect, 10, background, LANE, stripe)
+        self.rounded(rect, CARD_RADIUS, background, LANE, stripe)
         ux, uy = card.unit
         x = px(ux + G.CONTENT_X)
         if card.kind_label:
