@@ -49,6 +49,17 @@ def test_app_css_keeps_no_copy_of_a_theme_value():
     assert f"{theme.LANE_WIDTH}px" not in app
 
 
+def test_every_face_of_the_page_takes_its_colour_from_the_theme():
+    # The faces are SVG symbols in the board template; theme.css colours their discs.
+    board_html = (settings.BASE_DIR / "templates" / "boards" / "board.html").read_text()
+    faces = re.findall(r'<symbol id="face-(-?\d)"', board_html)
+    assert sorted(int(face) for face in faces) == sorted(theme.EMOTIONS)
+    css = stylesheet()
+    for face in faces:
+        rule = re.search(rf"#face-{re.escape(face)} > circle:first-child {{ fill: var\((--[\w-]+)\); }}", css)
+        assert rule and css_properties()[rule.group(1)] == hex_colour(theme.EMOTIONS[int(face)]), face
+
+
 def test_the_export_draws_lanes_as_wide_as_the_page():
     assert (LANE_W, LANE_GAP) == (theme.LANE_WIDTH, theme.LANE_GAP)
     assert CARD_W == theme.LANE_WIDTH - 2 * LANE_PAD
