@@ -16,7 +16,10 @@ Builds boards with bench/board_render.py's generator on a throw-away SQLite data
 
 4. splits the render of each board at its largest scale into layout, painting and PNG
    encoding (the encoder mostly runs while the painter draws, so the render takes less
-   than the sum).
+   than the sum);
+5. compares, in the same run, our PNG encoder (rows compressed on several cores while
+   the painter draws) with Pillow's public one (paint, then Image.save(format="PNG",
+   compress_level=...)): time and peak RSS of each, every board at every scale.
 
 Usage: `.venv/bin/python bench/export.py [--runs N] [--no-browser]`. Exits 1 when a
 target is missed. The "workshop" row (10 phases, 60 cards in all) is the board a
@@ -110,7 +113,9 @@ def median_ms(runs, function, *args):
 def time_renders(boards, runs):
     from PIL import Image
 
-    from journeyboard.export.png import layout, render_pdf, render_png
+    from journeyboard.export.layout import layout
+    from journeyboard.export.pdf import render_pdf
+    from journeyboard.export.png import render_png
     from journeyboard.export.snapshot import board_snapshot
 
     rows = []
@@ -126,7 +131,7 @@ def time_renders(boards, runs):
                 "name": name, "phases": phases, "cards": cards, "scale": scale, "target": target,
                 "board_id": board.pk, "snapshot": snapshot_ms, "render": render_ms, "size": size,
                 "png_kb": len(data) / 1024, "effective": lay.scale,
-                "unit_size": lay.unit_size,
+                "unit_size": lay.unit_size, "shot": shot,
             })
         pdf_ms, pdf = median_ms(max(1, runs // 2), render_pdf, shot)
         rows[-1]["pdf"] = (pdf_ms, len(pdf) / 1024)
@@ -136,14 +141,16 @@ def time_renders(boards, runs):
 def time_parts(boards, runs):
     """Layout, painting and encoding by themselves, for each board at its largest scale:
     where a render's time goes. CPU is this process's, summed over its threads."""
-    from journeyboard.export.png import PNG_THREADS, _Painter, encode_png, layout
+    from journeyboard.export.encoder import PNG_THREADS, encode_png
+    from journeyboard.export.layout import layout
+    from journeyboard.export.painter import paint
     from journeyboard.export.snapshot import board_snapshot
 
     lines = []
     for name, _phases, _cards, targets in BOARDS:
         shot, scale = board_snapshot(boards[name]), max(targets)
         layout_ms, lay = median_ms(runs, layout, shot, scale)
-        paint_ms, image = median_ms(runs, lambda: _Painter(lay).paint())
+        paint_ms, image = median_ms(runs, paint, lay)
         started = time.process_time()
         encode_ms, _data = median_ms(runs, encode_png, image)
         encode_cpu = (time.process_time() - started) * 1000 / runs
@@ -154,7 +161,7 @@ def time_parts(boards, runs):
 
 # --- Memory, in a child process --------------------------------------------------------
 
-def child(board_id, scale):
+def child(board_id, scale, encoder="ours"):
     """Run in a fresh process: snapshot, then render, reporting the peak RSS around it."""
     import django
 
@@ -166,7 +173,7 @@ def child(board_id, scale):
     shot = board_snapshot(Board.objects.get(pk=board_id))
     before = peak_rss_kb()
     started = time.perf_counter()
-    data = render_png(shot, scale)
+    data = (render_png if encoder == "ours" else render_png_pillow)(shot, scale)
     seconds = time.perf_counter() - started
     print(json.dumps({"before_kb": before, "peak_kb": peak_rss_kb(), "seconds": seconds, "bytes": len(data)}))
 
@@ -183,14 +190,50 @@ def peak_rss_kb():
 
 def measure_memory(rows, env):
     for row in rows:
-        result = subprocess.run(
-            [sys.executable, __file__, "--child", str(row["board_id"]), str(row["scale"])],
-            env=env, cwd=ROOT, capture_output=True, text=True, check=True,
-        )
-        figures = json.loads(result.stdout.strip().splitlines()[-1])
-        row["peak_mb"] = figures["peak_kb"] / 1024
-        row["added_mb"] = (figures["peak_kb"] - figures["before_kb"]) / 1024
-        row["cold_ms"] = figures["seconds"] * 1000
+        for encoder, prefix in (("ours", ""), ("pillow", "pillow_")):
+            result = subprocess.run(
+                [sys.executable, __file__, "--child", str(row["board_id"]), str(row["scale"]), encoder],
+                env=env, cwd=ROOT, capture_output=True, text=True, check=True,
+            )
+            figures = json.loads(result.stdout.strip().splitlines()[-1])
+            row[prefix + "peak_mb"] = figures["peak_kb"] / 1024
+            row[prefix + "added_mb"] = (figures["peak_kb"] - figures["before_kb"]) / 1024
+            row[prefix + "cold_ms"] = figures["seconds"] * 1000
+
+
+# --- Our encoder beside Pillow's public one ----------------------------------------------
+
+def render_png_pillow(shot, scale):
+    """The same picture through Pillow's public encoder: paint it all, then Image.save."""
+    from journeyboard.export.encoder import PNG_LEVEL
+    from journeyboard.export.layout import layout
+    from journeyboard.export.painter import paint
+
+    lay = layout(shot, scale)
+    image = paint(lay)
+    out = io.BytesIO()
+    dpi = 96 * lay.scale
+    image.save(out, format="PNG", compress_level=PNG_LEVEL, dpi=(dpi, dpi))
+    return out.getvalue()
+
+
+def time_encoders(rows, runs):
+    """Each row's render through Pillow's public encoder, timed as the row was."""
+    for row in rows:
+        shot = row["shot"]
+        render_png_pillow(shot, row["scale"])  # warm
+        row["pillow"], data = median_ms(runs, render_png_pillow, shot, row["scale"])
+        row["pillow_kb"] = len(data) / 1024
+
+
+def print_encoders(rows):
+    print()
+    print("PNG encoder, same run: ours (streamed, several cores) | Pillow Image.save (public)")
+    for row in rows:
+        gain = 1 - row["render"] / row["pillow"]
+        print(f"  {row['name']:<9} scale {row['scale']}: {row['render']:6.0f} ms | {row['pillow']:6.0f} ms"
+              f"  ({gain:+.0%} time saved), peak RSS {row['peak_mb']:4.0f} | {row['pillow_peak_mb']:4.0f} MB,"
+              f" PNG {row['png_kb']:5.0f} | {row['pillow_kb']:5.0f} KB")
 
 
 # --- Chromium --------------------------------------------------------------------------
@@ -285,11 +328,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="timed runs per figure (default 5)")
     parser.add_argument("--no-browser", action="store_true", help="skip the Chromium comparison")
-    parser.add_argument("--child", nargs=2, metavar=("BOARD_ID", "SCALE"), help=argparse.SUPPRESS)
+    parser.add_argument("--child", nargs=3, metavar=("BOARD_ID", "SCALE", "ENCODER"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         sys.path.insert(0, str(ROOT))
-        child(int(args.child[0]), int(args.child[1]))
+        child(int(args.child[0]), int(args.child[1]), args.child[2])
         return 0
 
     with tempfile.TemporaryDirectory(prefix="journeyboard-bench-export-") as tmp:
@@ -298,6 +341,7 @@ def main():
         setup_django(data_dir, env)
         boards = build_boards()
         rows = time_renders(boards, args.runs)
+        time_encoders(rows, args.runs)
         parts = time_parts(boards, args.runs)
 
         from django.db import connections
@@ -316,6 +360,7 @@ def main():
         for row in rows:
             row["ok"] = verdict(row)
         print_table(rows, launch_ms)
+        print_encoders(rows)
         print("\n".join(parts))
     return 0 if all(row["ok"] for row in rows) else 1
 

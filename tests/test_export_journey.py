@@ -12,9 +12,11 @@ import pytest
 from django.utils import translation
 
 from journeyboard.boards.models import Persona, Phase
-from journeyboard.export import png
-from journeyboard.export.layout import AVATAR, KPI_H, KPI_LH, KPI_W, MAX_SIDE
-from journeyboard.export.png import layout, render_pdf, render_png
+from journeyboard import theme
+from journeyboard.export.geometry import AVATAR, KPI_H, KPI_LH, KPI_W, MAX_SIDE
+from journeyboard.export.layout import layout
+from journeyboard.export.pdf import render_pdf
+from journeyboard.export.png import render_png
 from journeyboard.export.snapshot import BoardShot, KpiShot, PersonaShot, board_snapshot, kpi_shot
 from tests.base import BaseTestCase
 from tests.test_export_render import WORDS, card, close, decode, phase
@@ -44,15 +46,15 @@ def test_the_kpi_pill_has_the_colour_of_its_status():
         image = decode(render_png(shot, scale))
         on, off, neutral = (box.kpi for box in layout(shot, scale).phases)
         for kpi in (on, off):
-            pill, _ink, mark = png.KPI_STATUS[kpi.status]
+            pill, _ink, mark = theme.KPI_STATUS[kpi.status]
             # The pill's right padding, clear of text, and the mark's disc beside the tick.
             assert image.getpixel((kpi.rect.x1 - 4 * scale, kpi.rect.center[1])) == pill
             spot = (kpi.mark.x0 + kpi.mark.width // 4, kpi.mark.y0 + kpi.mark.height * 2 // 7)
             assert close(image.getpixel(spot), mark, 12), (kpi.status, spot)
         assert neutral.status == "" and neutral.mark is None
-        head = png.rgb(shot.phases[2].color)
-        assert image.getpixel((neutral.rect.x1 - 4 * scale, neutral.rect.center[1])) == png.mix(head, png.PAPER, 0.82)
-        assert png.KPI_STATUS["on"][0] != png.KPI_STATUS["off"][0]
+        head = theme.rgb(shot.phases[2].color)
+        assert image.getpixel((neutral.rect.x1 - 4 * scale, neutral.rect.center[1])) == theme.mix(head, theme.PAPER, 0.82)
+        assert theme.KPI_STATUS["on"][0] != theme.KPI_STATUS["off"][0]
 
 
 def test_the_kpi_reads_name_value_and_target_in_that_order():
@@ -98,7 +100,7 @@ def test_lanes_stay_aligned_with_and_without_kpis():
         image = decode(render_png(shot, scale))
         # Below every head, the same row is canvas: no head runs into the curve.
         for head in heads:
-            assert image.getpixel((head.center[0], head.y1 + 2 * scale)) == png.CANVAS
+            assert image.getpixel((head.center[0], head.y1 + 2 * scale)) == theme.CANVAS
 
 
 def test_huge_numbers_keep_the_value_and_stay_inside_the_pill():
@@ -144,10 +146,10 @@ def test_the_loops_pixels_are_there_only_when_the_board_has_it():
         loop, w = lay.loop, max(1, lay.px(2))
         line_y = loop.rect.y0 + w // 2
         # The line left of the label, the arrow just over the first phase, the tail's line.
-        assert image.getpixel(((loop.rect.x0 + loop.label_rect.x0) // 2, line_y)) == png.LOOP
-        assert close(image.getpixel((loop.rect.x0 + w // 2, loop.rect.y1 - lay.px(5))), png.LOOP, 30)
-        assert image.getpixel((loop.rect.x1 - 1, (loop.rect.y0 + loop.tail) // 2 + lay.px(6))) == png.LOOP
-        assert image.getpixel((loop.label_rect.x0 + 1, line_y)) == png.CANVAS  # the label's gap
+        assert image.getpixel(((loop.rect.x0 + loop.label_rect.x0) // 2, line_y)) == theme.ACCENT
+        assert close(image.getpixel((loop.rect.x0 + w // 2, loop.rect.y1 - lay.px(5))), theme.ACCENT, 30)
+        assert image.getpixel((loop.rect.x1 - 1, (loop.rect.y0 + loop.tail) // 2 + lay.px(6))) == theme.ACCENT
+        assert image.getpixel((loop.label_rect.x0 + 1, line_y)) == theme.CANVAS  # the label's gap
 
         lay_off = layout(off, scale)
         assert lay_off.loop is None
@@ -159,7 +161,7 @@ def test_the_loops_pixels_are_there_only_when_the_board_has_it():
 
 def loop_pixels(image, bottom):
     colours = image.crop((0, 0, image.width, bottom)).getcolors(image.width * bottom)
-    return dict((colour, count) for count, colour in colours).get(png.LOOP, 0)
+    return dict((colour, count) for count, colour in colours).get(theme.ACCENT, 0)
 
 
 @pytest.mark.parametrize("count", [0, 1])
@@ -179,7 +181,7 @@ def test_a_board_shrunk_to_the_size_cap_still_draws_its_loop_and_kpis():
     assert lay.loop.rect.x1 <= lay.width
     assert loop_pixels(image, lay.band[0].rect.y0) > lay.loop.rect.width * 0.9  # the line, broken for the label
     pill = lay.phases[1].kpi.rect
-    assert close(image.getpixel(pill.center), png.KPI_STATUS["off"][0], 80)  # small type, greyed
+    assert close(image.getpixel(pill.center), theme.KPI_STATUS["off"][0], 80)  # small type, greyed
 
 
 def test_a_long_loop_label_is_cut_to_the_room_between_two_phases():
@@ -213,7 +215,7 @@ def test_each_persona_has_an_avatar_in_its_own_colour(count):
             size = lay.px(AVATAR)
             ax, ay = lay.px(box.unit[0] + 14), lay.px(box.unit[1] + 14)
             # Above the initials, inside the disc.
-            assert close(image.getpixel((ax + size // 2, ay + size // 6)), png.rgb(box.color), 2)
+            assert close(image.getpixel((ax + size // 2, ay + size // 6)), theme.rgb(box.color), 2)
 
 
 def test_initials_are_the_pages_unless_the_font_cannot_draw_them():
@@ -225,10 +227,10 @@ def test_initials_are_white_or_ink_whichever_reads_on_the_colour():
     shot = journey([], personas=[persona("Sanne de Vries", "#7a5af8", "SV"), persona("Tom", "#f2b233", "TO")])
     lay = layout(shot, 2)
     image = decode(render_png(shot, 2))
-    for box, ink in zip(lay.personas, (png.PAPER, png.INK)):
+    for box, ink in zip(lay.personas, (theme.PAPER, theme.INK)):
         x, y, size = lay.px(box.unit[0] + 14), lay.px(box.unit[1] + 14), lay.px(AVATAR)
         colours = {colour for _count, colour in image.crop((x, y, x + size, y + size)).getcolors(size * size)}
-        assert png.rgb(box.color) in colours and ink in colours, box.name
+        assert theme.rgb(box.color) in colours and ink in colours, box.name
 
 
 # --- From a real board -------------------------------------------------------------------
@@ -278,5 +280,5 @@ class JourneySnapshotTests(BaseTestCase):
         self.assertEqual(len({box.header.y1 for box in lay.phases}), 1)
         image = decode(render_png(shot, 1))
         pill = lay.phases[5].kpi.rect
-        self.assertEqual(image.getpixel((pill.x1 - 4, pill.center[1])), png.KPI_STATUS["on"][0])
+        self.assertEqual(image.getpixel((pill.x1 - 4, pill.center[1])), theme.KPI_STATUS["on"][0])
         self.assertTrue(render_pdf(shot).startswith(b"%PDF"))

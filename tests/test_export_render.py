@@ -12,15 +12,18 @@ from datetime import date
 import pytest
 from PIL import Image
 
-from journeyboard.export import png
-from journeyboard.export.layout import (
+from journeyboard import theme
+from journeyboard.export.geometry import (
     CONTENT_W,
     MAX_SIDE,
     NOTE_LINES,
     PAD_X,
     TITLE_CARD_LINES,
 )
-from journeyboard.export.png import layout, render_pdf, render_png
+from journeyboard.export.layout import layout
+from journeyboard.export.painter import paint
+from journeyboard.export.pdf import render_pdf
+from journeyboard.export.png import render_png
 from journeyboard.export.snapshot import (
     BoardShot,
     CardShot,
@@ -102,13 +105,14 @@ def test_rows_said_to_be_done_do_not_change_any_more():
         for i in range(4)
     ])
     for scale in (1, 2):
-        painter = png._Painter(layout(shot, scale))
+        lay = layout(shot, scale)
+        image = Image.new("RGB", (lay.width, lay.height), theme.CANVAS)
         done = []
-        painter.paint(rows_done=lambda y: done.append((y, painter.image.crop((0, 0, painter.image.width, y)).tobytes())))
+        paint(lay, image, rows_done=lambda y: done.append((y, image.crop((0, 0, image.width, y)).tobytes())))
         assert len(done) > 20  # as the cards go, not once for everything above the lanes
         for y, rows in done:
-            assert painter.image.crop((0, 0, painter.image.width, y)).tobytes() == rows, y
-        assert decode(render_png(shot, scale)).tobytes() == painter.image.tobytes()
+            assert image.crop((0, 0, image.width, y)).tobytes() == rows, y
+        assert decode(render_png(shot, scale)).tobytes() == image.tobytes()
 
 
 @pytest.mark.parametrize("scale", [0, 4, 1.5, "2", None, True])
@@ -148,8 +152,8 @@ def test_each_phase_header_has_its_colour_where_the_layout_puts_it():
         lay = layout(shot, scale)
         for box, shot_phase in zip(lay.phases, shot.phases):
             x, y = box.header.x0 + 3 * scale, box.header.center[1]  # left padding, clear of the name
-            assert image.getpixel((x, y)) == png.rgb(shot_phase.color)
-            assert image.getpixel((box.header.center[0], box.header.y0 - 2 * scale)) != png.rgb(shot_phase.color)
+            assert image.getpixel((x, y)) == theme.rgb(shot_phase.color)
+            assert image.getpixel((box.header.center[0], box.header.y0 - 2 * scale)) != theme.rgb(shot_phase.color)
 
 
 def test_consecutive_phases_of_a_segment_share_one_band_block():
@@ -161,7 +165,7 @@ def test_consecutive_phases_of_a_segment_share_one_band_block():
     assert lay.band[0].rect.x0 == lay.phases[0].header.x0
     assert lay.band[0].rect.x1 == lay.phases[1].header.x1
     image = decode(render_png(shot, 1))
-    background = png.BANDS["customer"][0]
+    background = theme.BANDS["customer"][0]
     assert image.getpixel((lay.band[1].rect.x1 - 4, lay.band[1].rect.y0 + 6)) == background
 
 
@@ -174,7 +178,7 @@ def test_curve_points_follow_the_average_emotions():
     assert bad[1] == lay.level_y(-1)  # a card without an emotion does not count
     image = decode(render_png(shot, 2))
     for point, average in zip(lay.points, (2, -2, 0, -1, 1.5)):
-        assert close(image.getpixel(point), png.EMOTIONS[png.nearest_emotion(average)]), point
+        assert close(image.getpixel(point), theme.EMOTIONS[theme.nearest_emotion(average)]), point
 
 
 def test_a_phase_without_emotions_breaks_the_line():
@@ -188,7 +192,7 @@ def test_a_phase_without_emotions_breaks_the_line():
     assert second[1] == third[1] == fourth[1] == y
 
     def line_pixels(x0, x1):
-        return [x for x in range(x0, x1) if close(image.getpixel((x, y)), png.ACCENT, 40)]
+        return [x for x in range(x0, x1) if close(image.getpixel((x, y)), theme.ACCENT, 40)]
 
     # Between the markers of drawn segments the line is there...
     assert line_pixels(first[0] + 30, second[0] - 30) == list(range(first[0] + 30, second[0] - 30))
@@ -214,14 +218,14 @@ def test_card_text_stays_inside_its_card():
         lay = layout(shot, scale)
         image = decode(render_png(shot, scale))
         for box in (box for lane in lay.phases for box in lane.cards):
-            background = png.KINDS[box.kind][1]
+            background = theme.KINDS[box.kind][1]
             radius = lay.px(10)
             # The right padding column of every card is untouched by text.
             for x in range(box.rect.x1 - lay.px(PAD_X) + 2, box.rect.x1):
                 for y in range(box.rect.y0 + radius, box.rect.y1 - radius):
                     assert image.getpixel((x, y)) == background, (box.title, x, y)
             # And so is the background just below it (cards follow each other, not overlap).
-            assert image.getpixel((box.rect.center[0], box.rect.y1 + lay.px(4))) == png.LANE
+            assert image.getpixel((box.rect.center[0], box.rect.y1 + lay.px(4))) == theme.LANE
 
 
 # --- Hard content ------------------------------------------------------------------------
@@ -277,7 +281,7 @@ def test_an_empty_board_and_empty_phases_export():
     lay = layout(empty, 2)
     assert lay.phases == [] and lay.empty is not None and lay.empty_text == WORDS["no_phases"]
     image = decode(render_png(empty, 2))
-    assert image.getpixel((lay.empty.x0 + 10, lay.empty.center[1])) == png.PAPER
+    assert image.getpixel((lay.empty.x0 + 10, lay.empty.center[1])) == theme.PAPER
     cardless = board([phase("Nothing yet"), phase("Nor here", segment="customer")])
     lay = layout(cardless, 1)
     assert all(box.cards == [] and box.count == "0" for box in lay.phases)
@@ -318,7 +322,7 @@ class SnapshotRenderTests(BaseTestCase):
         image = decode(render_png(shot, 1))
         self.assertEqual(image.size, (lay.width, lay.height))
         self.assertEqual(image.getpixel((lay.phases[0].header.x0 + 3, lay.phases[0].header.center[1])),
-                         png.rgb(self.phase.color))
+                         theme.rgb(self.phase.color))
 
     def test_a_german_board_renders_its_words_and_date_in_german(self):
         self.board.language = "de"

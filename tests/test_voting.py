@@ -23,9 +23,11 @@ from journeyboard.boards.cards import create_card
 from journeyboard.boards.lifecycle import create_board
 from journeyboard.boards.models import BoardEvent, Card, Membership, Role, Vote, VotingRound
 from journeyboard.boards.voting import close_round, ranking, start_round, toggle_vote
-from journeyboard.export.png import VOTE, layout, render_png
+from journeyboard.export.layout import layout
+from journeyboard.export.png import render_png
 from journeyboard.export.snapshot import board_snapshot
 from journeyboard.realtime.fragments import render_change
+from journeyboard.theme import VOTE
 from tests.base import HTMX, BoardChangeTestCase, board_state, make_user
 
 FACILITATOR_ONLY = "Only a facilitator can do that."

@@ -5,11 +5,13 @@ from dataclasses import dataclass
 
 from django.db.models import Avg, Count, Q
 
+from journeyboard import theme
+
 from .models import Phase
 
-# Geometry of the board page (static/css/app.css: --lane-w and --gap).
-LANE_WIDTH = 272
-LANE_GAP = 14
+# The lanes' geometry, as the page's CSS (theme.css: --lane-w, --gap) and the export have it.
+LANE_WIDTH = theme.LANE_WIDTH
+LANE_GAP = theme.LANE_GAP
 HEIGHT = 76
 PAD = 14  # room above +2 and below -2 for the points and their labels
 

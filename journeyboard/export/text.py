@@ -11,11 +11,14 @@ import struct
 import unicodedata
 from functools import lru_cache
 
+import pyphen
 from django.conf import settings
 from PIL import ImageFont
 
 WEIGHTS = ("Regular", "SemiBold", "Bold")
 ELLIPSIS = "…"
+HYPHEN = "-"
+MIN_TAIL = 3  # letters a hyphenated word carries over to the next line, at least
 # Widths are measured at this multiple of the unit size: hinting at 12 px rounds advances,
 # at 48 px and more they are within a fraction of a percent of the font's design widths.
 MEASURE_FACTOR = 4
@@ -164,17 +167,17 @@ class Measure:
         return width
 
 
-def wrap(text, measure, width, max_lines):
+def wrap(text, measure, width, max_lines, language="en"):
     """Greedy word wrap of `text` into at most `max_lines` lines no wider than `width`.
 
-    The last line ends in an ellipsis when text was left over. Words longer than a line are
-    broken anywhere (like CSS overflow-wrap: anywhere). Only as much text is looked at as
-    can be shown, so a 10,000-character note costs what a short one does.
+    The last line ends in an ellipsis when text was left over. A word longer than a line
+    is hyphenated by the rules of `language` (see hyphenate). Only as much text is looked at as can be shown, so a
+    10,000-character note costs what a short one does.
     """
     if max_lines <= 0 or not text:
         return []
     lines = []
-    for line in _lines(text, measure, width):
+    for line in _lines(text, measure, width, language):
         if len(lines) == max_lines:
             lines[-1] = ellipsize(lines[-1], measure, width, always=True)
             break
@@ -192,10 +195,10 @@ def ellipsize(text, measure, width, always=False):
         # Drop the last word, or the last characters of a single long word.
         shorter = text[:cut] if cut > 0 else text[: _fitting_prefix(text, measure, room)]
         text = shorter if len(shorter) < len(text) else text[:-1]
-    return text.rstrip(" ,;:.") + ELLIPSIS
+    return text.rstrip(" ,;:.-") + ELLIPSIS
 
 
-def _lines(text, measure, width):
+def _lines(text, measure, width, language):
     space = measure.space
     widths = measure.widths  # read directly: this loop runs for every word of a board
     for paragraph in text.split("\n"):
@@ -211,12 +214,44 @@ def _lines(text, measure, width):
             if line:
                 yield _line(measure, line, line_width)
             while word_width > width:
-                cut = _fitting_prefix(word, measure, width)
-                yield word[:cut]
-                word = word[cut:]
+                head, word = hyphenate(word, measure, width, language)
+                yield head
                 word_width = measure(word)
             line, line_width = [word], word_width
         yield _line(measure, line, line_width)
+
+
+def hyphenate(word, measure, width, language="en"):
+    """`word`, too long for `width`, split in two: (a head that fits, the rest). The head
+    ends in a hyphen: the word's own when one fits ("e-mail-" "adres"), else one added at
+    the last syllable break of the language's dictionary that fits ("Klanttevredenheids-"
+    "onderzoek"), else where the word must be cut, leaving at least MIN_TAIL letters for
+    the next line (a word in no dictionary, a code, a URL).
+    """
+    fits = _fitting_prefix(word, measure, width)
+    own = word.rfind("-", 0, fits)
+    if own > 0:
+        return word[: own + 1], word[own + 1 :]
+    breaks = [at for at in _syllable_breaks(word, language) if at <= fits]
+    cut = next((at for at in reversed(breaks) if measure(word[:at] + HYPHEN) <= width), None)
+    if cut is None:
+        cut = _fitting_prefix(word, measure, width - measure(HYPHEN))
+        cut = max(1, min(cut, len(word) - MIN_TAIL))
+        while cut > 1 and measure(word[:cut] + HYPHEN) > width:  # kerning next to the hyphen
+            cut -= 1
+    return word[:cut] + HYPHEN, word[cut:]
+
+
+def _syllable_breaks(word, language):
+    dictionary = _hyphenation_dictionary(language)
+    return dictionary.positions(word) if dictionary else []
+
+
+@lru_cache(maxsize=8)
+def _hyphenation_dictionary(language):
+    """Pyphen's (LibreOffice's) hyphenation patterns for a board's language, or None."""
+    name = pyphen.language_fallback(language or "en")
+    return pyphen.Pyphen(lang=name) if name else None
 
 
 def _line(measure, words, width):

@@ -9,7 +9,8 @@ from django.views.decorators.http import require_GET
 from journeyboard.boards.access import get_board_for_user
 from journeyboard.boards.views.errors import refusal
 
-from .png import render_pdf, render_png
+from .pdf import render_pdf
+from .png import render_png
 from .snapshot import board_snapshot
 
 SCALES = {"1": 1, "2": 2, "3": 3}
