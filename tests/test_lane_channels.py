@@ -195,7 +195,7 @@ class CardChangeFooterTests(BoardChangeTestCase):
 
 
 # --- broadcasts -------------------------------------------------------------------------
-# Transactional, as in tests/test_consumer.py: the consumer reads the database from another
+# Transactional, as in tests/realtime.py: the consumer reads the database from another
 # thread, and the services' broadcasts go out when their own transaction commits.
 
 TIMEOUT = 3
