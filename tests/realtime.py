@@ -33,6 +33,8 @@ from journeyboard.realtime.origin import CLIENT_HEADER, current_client, new_clie
 from tests.base import board_state, make_user
 
 
+# A page of the site at http://localhost: the handshake's Host and the page's Origin agree.
+HOST = b"localhost"
 ORIGIN = b"http://localhost"
 # Long enough for a broadcast to be rendered and delivered on a slow CI machine; a test
 # only waits this long when something it expects is missing.
@@ -86,13 +88,19 @@ def session_for(user):
 # --- sockets --------------------------------------------------------------------------
 
 
-def socket(board_id, session=None, client_id="", origin=ORIGIN):
-    """A browser tab's socket, not yet connected; `client_id` is what the page's URL carries."""
-    headers = []
+def site_headers(session=None, origin=ORIGIN, host=HOST):
+    """What a browser sends with a handshake from a page of the site: Host, Origin, cookie."""
+    headers = [(b"host", host)]
     if origin is not None:
         headers.append((b"origin", origin))
     if session is not None:
         headers.append((b"cookie", f"sessionid={session}".encode()))
+    return headers
+
+
+def socket(board_id, session=None, client_id="", origin=ORIGIN, host=HOST):
+    """A browser tab's socket, not yet connected; `client_id` is what the page's URL carries."""
+    headers = site_headers(session, origin, host)
     ws = WebsocketCommunicator(application, f"/ws/boards/{board_id}/?client={client_id}", headers=headers)
     ws.board_id = board_id
     ws.client_id = client_id

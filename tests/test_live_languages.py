@@ -21,7 +21,6 @@ from journeyboard.realtime.broadcast import board_group
 from journeyboard.realtime.languages import languages_to_render
 from journeyboard.realtime.origin import new_client_id
 from tests.realtime import (
-    ORIGIN,
     TIMEOUT,
     change,
     close_all,
@@ -31,6 +30,7 @@ from tests.realtime import (
     receive_html,
     receive_json,
     revision_of,
+    site_headers,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,7 +46,7 @@ def _no_sockets_counted():
 async def open_tab(crew, user, *others, accept_language=None, lang=None):
     """`user`'s board page from a browser sending `accept_language`, whose page URL names
     `lang`; presence settled as in tests.realtime.join."""
-    headers = [(b"origin", ORIGIN), (b"cookie", f"sessionid={crew.sessions[user.pk]}".encode())]
+    headers = site_headers(crew.sessions[user.pk])
     if accept_language:
         headers.append((b"accept-language", accept_language.encode()))
     query = f"client={new_client_id()}" + (f"&lang={lang}" if lang else "")
