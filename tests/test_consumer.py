@@ -477,11 +477,13 @@ async def test_editing_a_card_of_another_board_is_refused(crew, which):
     await close_all(a, b)
 
 
-async def test_a_viewer_cannot_claim_to_edit(crew):
+@pytest.mark.parametrize("card", ["ad", None], ids=["a card", "closing (null)"])
+async def test_a_viewer_cannot_claim_to_edit(crew, card):
     a = await join(crew, crew.editor)
     viewer = await join(crew, crew.viewer, a)
 
-    await viewer.send_json_to({"type": "editing", "card": crew.ad.pk})
+    # Nothing reaches the others: not even that the viewer closed an editor.
+    await viewer.send_json_to({"type": "editing", "card": crew.ad.pk if card else None})
 
     await receive_error(viewer, "forbidden")
     await settled(viewer)
