@@ -59,4 +59,3 @@ def too_many_errors():
 
 def more_problems(count):
     return ngettext("… and %(count)d more problem.", "… and %(count)d more problems.", count) % {"count": count}
-

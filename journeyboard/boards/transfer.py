@@ -267,10 +267,8 @@ def validate_board(data):
     )
     raw_phases = check.items(doc.get("phases"), "phases")
     # The board's size first: a board over the limits is refused without checking its cards.
-    limits.check_size(
-        len(raw_phases),
-        sum(len(phase.get("cards") or ()) for phase in raw_phases if isinstance(phase, dict) and isinstance(phase.get("cards"), list)),
-    )
+    card_lists = [phase.get("cards") for phase in raw_phases if isinstance(phase, dict)]
+    limits.check_size(len(raw_phases), sum(len(cards) for cards in card_lists if isinstance(cards, list)))
     personas = []
     for i, raw in enumerate(check.items(doc.get("personas"), "personas")):
         path = f"personas[{i}]"
