@@ -9,15 +9,21 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journeyboard.settings")
 # Django must be set up before the consumers' modules import models (as get_asgi_application does).
 django.setup(set_prefix=False)
 
+from journeyboard import request_body  # noqa: E402
 from journeyboard.http_handler import SyncChainASGIHandler  # noqa: E402
+
+# Before daphne serves anything: oversized bodies are refused before they are read.
+request_body.install()
 
 django_asgi_app = SyncChainASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
+from channels.security.websocket import WebsocketDenier  # noqa: E402
+from django.urls import re_path  # noqa: E402
 
 from journeyboard.realtime.routing import websocket_urlpatterns  # noqa: E402
+from journeyboard.websocket_origin import SameOriginValidator  # noqa: E402
 
 # Everything loaded so far lives as long as the process: keep it out of the garbage
 # collector's full passes, which otherwise paused broadcasts for 40-50 ms under load.
@@ -26,6 +32,11 @@ gc.freeze()
 application = ProtocolTypeRouter(
     {
         "http": django_asgi_app,
-        "websocket": AllowedHostsOriginValidator(AuthMiddlewareStack(URLRouter(websocket_urlpatterns))),
+        # Only the site's own pages may open a socket (websocket_origin.py). A path that is no
+        # socket of ours (an id past the database's range among them) is refused at the
+        # handshake, as an unknown URL is a 404, rather than failing in the router.
+        "websocket": SameOriginValidator(
+            AuthMiddlewareStack(URLRouter([*websocket_urlpatterns, re_path(r"", WebsocketDenier.as_asgi())]))
+        ),
     }
 )

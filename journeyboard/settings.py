@@ -249,8 +249,17 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # JSON imports larger than this are refused before parsing.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+# How big one board may grow (boards/limits.py, docs/limits.md): room for the 20 × 500
+# board of the benchmarks, not for a script filling the database through one board.
+JOURNEYBOARD_MAX_PHASES = env_int("JOURNEYBOARD_MAX_PHASES", 50)
+JOURNEYBOARD_MAX_CARDS = env_int("JOURNEYBOARD_MAX_CARDS", 20_000)
+# A refused import lists this many problems and counts the rest.
+JOURNEYBOARD_IMPORT_MAX_ERRORS = env_int("JOURNEYBOARD_IMPORT_MAX_ERRORS", 50)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
+# Any request body above this is refused (413) before it is read (journeyboard/request_body.py):
+# room for the largest import and its form around it.
+MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", max(10 * 1024 * 1024, IMPORT_MAX_BYTES + 1024 * 1024))
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True

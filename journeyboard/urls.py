@@ -1,5 +1,7 @@
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from journeyboard import converters  # noqa: F401 (registers the `id` path converter)
 from journeyboard.accounts.views import LoginView, signup
 from journeyboard.boards.views import boards, cards, members, personas, phases, summary, transfer
 from journeyboard.boards.views import comments as card_comments
@@ -9,14 +11,17 @@ from journeyboard.boards.views import timer as board_timer
 from journeyboard.boards.views import voting
 from journeyboard.export import views as export
 
-board = "boards/<int:board_id>/"
+# Every id in a URL goes through `id` (converters.py): one past the database's range is a 404.
+board = "boards/<id:board_id>/"
 
 urlpatterns = [
     path("", boards.board_list, name="board-list"),
     path("accounts/signup/", signup, name="signup"),
     # Before Django's own: the same login page, with failed attempts counted (accounts/ratelimit.py).
     path("accounts/login/", LoginView.as_view(), name="login"),
-    path("accounts/", include("django.contrib.auth.urls")),
+    # Only the account pages the site has templates for and links to: Django's password
+    # change and reset views are not offered.
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switcher posts to set_language (i18n/setlang/), which remembers the choice in a cookie.
     path("i18n/", include("django.conf.urls.i18n")),
     # A share link: open to anyone, it decides itself what to offer (views/sharing.py).
@@ -31,27 +36,27 @@ urlpatterns = [
     path(board + "export.png", export.board_png, name="board-export-png"),
     path(board + "export.pdf", export.board_pdf, name="board-export-pdf"),
     path(board + "phases/", phases.phase_create, name="phase-create"),
-    path(board + "phases/<int:phase_id>/", phases.phase_update, name="phase-update"),
-    path(board + "phases/<int:phase_id>/kpi/", phases.phase_kpi, name="phase-kpi"),
-    path(board + "phases/<int:phase_id>/move/", phases.phase_move, name="phase-move"),
-    path(board + "phases/<int:phase_id>/delete/", phases.phase_delete, name="phase-delete"),
-    path(board + "phases/<int:phase_id>/cards/", cards.phase_cards_or_create, name="card-create"),
-    path(board + "cards/<int:card_id>/", cards.card_detail_or_update, name="card"),
-    path(board + "cards/<int:card_id>/edit/", cards.card_edit_form, name="card-edit"),
-    path(board + "cards/<int:card_id>/move/", cards.card_move, name="card-move"),
-    path(board + "cards/<int:card_id>/delete/", cards.card_delete, name="card-delete"),
-    path(board + "cards/<int:card_id>/comments/", card_comments.comment_thread_or_add, name="card-comments"),
-    path(board + "comments/<int:comment_id>/delete/", card_comments.comment_delete, name="comment-delete"),
+    path(board + "phases/<id:phase_id>/", phases.phase_update, name="phase-update"),
+    path(board + "phases/<id:phase_id>/kpi/", phases.phase_kpi, name="phase-kpi"),
+    path(board + "phases/<id:phase_id>/move/", phases.phase_move, name="phase-move"),
+    path(board + "phases/<id:phase_id>/delete/", phases.phase_delete, name="phase-delete"),
+    path(board + "phases/<id:phase_id>/cards/", cards.phase_cards_or_create, name="card-create"),
+    path(board + "cards/<id:card_id>/", cards.card_detail_or_update, name="card"),
+    path(board + "cards/<id:card_id>/edit/", cards.card_edit_form, name="card-edit"),
+    path(board + "cards/<id:card_id>/move/", cards.card_move, name="card-move"),
+    path(board + "cards/<id:card_id>/delete/", cards.card_delete, name="card-delete"),
+    path(board + "cards/<id:card_id>/comments/", card_comments.comment_thread_or_add, name="card-comments"),
+    path(board + "comments/<id:comment_id>/delete/", card_comments.comment_delete, name="comment-delete"),
     path(board + "members/", members.member_list_or_add, name="members"),
-    path(board + "members/<int:user_id>/delete/", members.member_remove, name="member-remove"),
-    path(board + "members/<int:user_id>/facilitator/", sharing.member_facilitator, name="member-facilitator"),
+    path(board + "members/<id:user_id>/delete/", members.member_remove, name="member-remove"),
+    path(board + "members/<id:user_id>/facilitator/", sharing.member_facilitator, name="member-facilitator"),
     path(board + "links/", sharing.links, name="share-links"),
-    path(board + "links/<int:link_id>/revoke/", sharing.link_revoke, name="share-link-revoke"),
+    path(board + "links/<id:link_id>/revoke/", sharing.link_revoke, name="share-link-revoke"),
     path(board + "lock/", sharing.board_lock, name="board-lock"),
     path(board + "personas/", personas.persona_list_or_create, name="personas"),
-    path(board + "personas/<int:persona_id>/", personas.persona_detail_or_update, name="persona"),
-    path(board + "personas/<int:persona_id>/edit/", personas.persona_edit_form, name="persona-edit"),
-    path(board + "personas/<int:persona_id>/delete/", personas.persona_delete, name="persona-delete"),
+    path(board + "personas/<id:persona_id>/", personas.persona_detail_or_update, name="persona"),
+    path(board + "personas/<id:persona_id>/edit/", personas.persona_edit_form, name="persona-edit"),
+    path(board + "personas/<id:persona_id>/delete/", personas.persona_delete, name="persona-delete"),
     path(board + "summary/", summary.board_summary, name="board-summary"),
     path(board + "history/", history.board_history, name="board-history"),
     path(board + "undo/", history.board_undo, name="board-undo"),
@@ -59,7 +64,7 @@ urlpatterns = [
     path(board + "timer/", board_timer.board_timer, name="board-timer"),
     path(board + "voting/", voting.voting, name="voting"),
     path(board + "voting/close/", voting.voting_close, name="voting-close"),
-    path(board + "cards/<int:card_id>/vote/", voting.card_vote, name="card-vote"),
+    path(board + "cards/<id:card_id>/vote/", voting.card_vote, name="card-vote"),
 ]
 
 handler403 = "journeyboard.boards.views.errors.handler403"

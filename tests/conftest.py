@@ -40,6 +40,14 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture
+def crew():
+    """One board and the people around it, for the WebSocket tests (tests/realtime.py)."""
+    from tests.realtime import Crew
+
+    return Crew()
+
+
 def pytest_collection_modifyitems(items):
     """A real browser under a loaded CI machine can lose a race the code cannot see (a paint,
     a focus). Browser tests get one rerun, reported as "rerun" in the summary so a flaky test

@@ -7,7 +7,7 @@ from journeyboard.boards.lifecycle import update_board
 from journeyboard.boards.loop import loop_arrow
 from journeyboard.boards.phases import create_phase, delete_phase
 from tests.base import BoardChangeTestCase, board_state
-from tests.test_json_format import JsonTestCase, small_document
+from tests.documents import JsonTestCase, small_document
 
 LABEL = "Ambassadors bring new customers into awareness"
 

@@ -7,8 +7,8 @@ import pytest
 from journeyboard.boards.cards import create_card
 from journeyboard.boards.comments import add_comment
 from journeyboard.boards.models import Comment
-from tests import test_browser_live as live
-from tests.test_browser_board import settled
+from tests import browsing as live
+from tests.browsing import settled
 
 pytestmark = pytest.mark.browser
 

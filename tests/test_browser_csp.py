@@ -4,7 +4,7 @@
 import pytest
 
 from journeyboard.boards.lifecycle import create_board
-from tests.test_browser_board import BrowserTestCase, settled
+from tests.browsing import BrowserTestCase, settled
 
 pytestmark = pytest.mark.browser
 

@@ -6,43 +6,12 @@ import pytest
 from channels.testing.live import make_application, set_database_connection
 
 from journeyboard.boards.cards import create_card
-from journeyboard.boards.lifecycle import create_board
-from journeyboard.boards.models import Card, Membership, Role
-from tests.test_browser_board import BrowserTestCase, make_browser_user
+from journeyboard.boards.models import Card
+from tests.browsing import LIVE, TwoPeopleTestCase
 
 pytestmark = pytest.mark.browser
 
 from playwright.sync_api import expect  # noqa: E402
-
-LIVE = 2_000  # ms: a change must reach the other screen within this
-
-
-class TwoPeopleTestCase(BrowserTestCase):
-    def setUp(self):
-        super().setUp()
-        self.bert = make_browser_user("bert")
-        self.board = create_board(self.user, "Workshop", template="buyer", language="en")
-        Membership.objects.create(board=self.board, user=self.bert, role=Role.EDITOR)
-        self.phases = list(self.board.phases.order_by("position"))
-        self.other_context = self.browser.new_context(viewport={"width": 1600, "height": 1000})
-        self.other_context.set_default_timeout(10_000)
-
-    def tearDown(self):
-        self.other_context.close()
-        super().tearDown()
-
-    def open_board(self, page, username, sign_in=True):
-        if sign_in:
-            self.sign_in_as(page, username)
-        page.goto(f"{self.live_server_url}/boards/{self.board.pk}/")
-        # Act only once the socket is open: before that a change could not reach us.
-        expect(page.locator("#connection")).to_have_attribute("data-state", "live")
-        return page
-
-    def both(self):
-        anna = self.open_board(self.page, "anna")
-        bert = self.open_board(self.other_context.new_page(), "bert")
-        return anna, bert
 
 
 class LiveChangesTests(TwoPeopleTestCase):

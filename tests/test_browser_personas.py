@@ -6,7 +6,7 @@ import pytest
 
 from journeyboard.boards.models import Persona
 from journeyboard.boards.personas import create_persona
-from tests import test_browser_live as live
+from tests import browsing as live
 
 pytestmark = pytest.mark.browser
 

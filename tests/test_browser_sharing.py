@@ -5,7 +5,7 @@ import pytest
 
 from journeyboard.boards.lifecycle import create_board
 from journeyboard.boards.models import Card, Guest
-from tests.test_browser_board import BrowserTestCase
+from tests.browsing import BrowserTestCase
 
 pytestmark = pytest.mark.browser
 

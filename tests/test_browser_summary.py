@@ -11,7 +11,7 @@ import pytest
 
 from journeyboard.boards.cards import create_card
 from journeyboard.boards.models import Card
-from tests.test_browser_live import LIVE, TwoPeopleTestCase
+from tests.browsing import LIVE, TwoPeopleTestCase
 
 pytestmark = pytest.mark.browser
 

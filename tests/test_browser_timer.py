@@ -8,7 +8,7 @@ import pytest
 
 from journeyboard.boards.lifecycle import create_board
 from journeyboard.boards.models import Membership, Role
-from tests.test_browser_live import LIVE, TwoPeopleTestCase
+from tests.browsing import LIVE, TwoPeopleTestCase
 
 pytestmark = pytest.mark.browser
 

@@ -1,5 +1,5 @@
 """Comments reach everyone on the board live: the card's new badge and, for pages that
-have the card's thread open, the comment itself (tests/test_consumer.py explains the set-up)."""
+have the card's thread open, the comment itself (tests/realtime.py explains the set-up)."""
 
 import re
 
@@ -7,15 +7,14 @@ import pytest
 
 from journeyboard.boards.comments import add_comment, delete_comment
 from journeyboard.boards.models import Comment
-from tests.test_consumer import (  # noqa: F401  (crew is a fixture)
-    _post_as_tab,
+from tests.realtime import (
     change,
     close_all,
-    crew,
     current_revision,
     join,
     oob_swaps,
     orm,
+    post_as_tab,
     quiet,
     receive_html,
     revision_of,
@@ -88,12 +87,12 @@ async def test_a_comment_over_http_skips_its_tab_and_a_refused_one_sends_nothing
     viewer = await join(crew, crew.viewer, tab)
 
     path = f"cards/{crew.newsletter.pk}/comments/"
-    refused = await orm(_post_as_tab)(crew, crew.viewer, viewer.client_id, path, {"text": "Me too"})
-    too_long = await orm(_post_as_tab)(crew, crew.editor, tab.client_id, path, {"text": "x" * 2001})
+    refused = await orm(post_as_tab)(crew, crew.viewer, viewer.client_id, path, {"text": "Me too"})
+    too_long = await orm(post_as_tab)(crew, crew.editor, tab.client_id, path, {"text": "x" * 2001})
     assert (refused.status_code, too_long.status_code) == (403, 422)
     await quiet(tab, viewer)
 
-    response = await orm(_post_as_tab)(crew, crew.editor, tab.client_id, path, {"text": "Weekly is too often"})
+    response = await orm(post_as_tab)(crew, crew.editor, tab.client_id, path, {"text": "Weekly is too often"})
 
     assert response.status_code == 200
     assert response["X-Board-Revision"] == str(await current_revision(crew.board.pk))

@@ -19,7 +19,7 @@ from journeyboard.export.pdf import render_pdf
 from journeyboard.export.png import render_png
 from journeyboard.export.snapshot import BoardShot, KpiShot, PersonaShot, board_snapshot, kpi_shot
 from tests.base import BaseTestCase
-from tests.test_export_render import WORDS, card, close, decode, phase
+from tests.pictures import WORDS, card, close, decode, phase
 
 JOURNEY_WORDS = {**WORDS, "loop": "Ambassadors bring new customers into awareness"}
 ON = KpiShot("Conversion", "3.2 %", "target 4 %", "on")

@@ -9,7 +9,7 @@ from journeyboard.export.pdf import PAGE_ASPECT
 from journeyboard.export.png import render_png
 from journeyboard.export.text import MIN_TAIL, Measure, wrap
 from journeyboard.theme import KINDS
-from tests.test_export_render import board, card, decode, phase
+from tests.pictures import board, card, decode, phase
 
 COMPOUND = "Klanttevredenheidsonderzoek"
 TITLE = Measure("SemiBold", TITLE_CARD_SIZE)

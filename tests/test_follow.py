@@ -1,7 +1,7 @@
 """Follow mode over the board socket: a facilitator's view position reaches everyone else;
 nobody else may move other people's screens; nothing is stored.
 
-Helpers and the crew come from tests/test_consumer.py (see there for how these
+Helpers and the crew come from tests/realtime.py (see there for how these
 transactional socket tests wait: for a frame or for quiet, never a sleep).
 """
 
@@ -9,10 +9,9 @@ import pytest
 
 from journeyboard.boards.models import Membership
 from journeyboard.realtime.consumers import FOLLOW_RATE
-from tests.test_consumer import (  # noqa: F401 (crew is a fixture)
+from tests.realtime import (
     QUIET,
     close_all,
-    crew,
     join,
     orm,
     quiet,

@@ -1,20 +1,19 @@
-"""Undo and redo reach everyone like any other change (see tests/test_consumer.py for the
+"""Undo and redo reach everyone like any other change (see tests/realtime.py for the
 set-up: the real ASGI stack, sockets per tab, broadcasts after commit)."""
 
 import pytest
 
 from journeyboard.boards.cards import move_card, update_card
 from journeyboard.boards.models import BoardEvent
-from tests.test_consumer import (  # noqa: F401 (crew is a fixture)
-    _post_as_tab,
+from tests.realtime import (
     change,
     close_all,
-    crew,
     current_revision,
     join,
     lanes,
     oob_swaps,
     orm,
+    post_as_tab,
     quiet,
     receive_html,
     revision_of,
@@ -35,7 +34,7 @@ async def test_an_undone_move_is_broadcast_as_both_lanes(crew):
     for ws in (a, b, c):  # a move comes back to its own tab too (consumers.ECHOED)
         await receive_html(ws)
 
-    response = await orm(_post_as_tab)(crew, crew.editor, a.client_id, "undo/", {})
+    response = await orm(post_as_tab)(crew, crew.editor, a.client_id, "undo/", {})
 
     assert response.status_code == 200
     assert await lanes(crew.board.pk) == start
@@ -61,13 +60,13 @@ async def test_a_redo_is_broadcast_and_a_refusal_is_not(crew):
     await change(update_card, crew.editor, crew.ad, origin=a.client_id, title="Instagram reel")
     assert "Instagram reel" in await receive_html(b)
 
-    await orm(_post_as_tab)(crew, crew.editor, a.client_id, "undo/", {})
+    await orm(post_as_tab)(crew, crew.editor, a.client_id, "undo/", {})
     assert "Instagram ad" in await receive_html(b)
-    await orm(_post_as_tab)(crew, crew.editor, a.client_id, "redo/", {})
+    await orm(post_as_tab)(crew, crew.editor, a.client_id, "redo/", {})
     assert "Instagram reel" in await receive_html(b)
 
     before = await state(crew)
-    refused = await orm(_post_as_tab)(crew, crew.editor, a.client_id, "redo/", {})
+    refused = await orm(post_as_tab)(crew, crew.editor, a.client_id, "redo/", {})
     assert (refused.status_code, refused.content.decode()) == (409, "Nothing of yours to redo.")
     assert await state(crew) == before
     kinds = await orm(lambda: list(BoardEvent.objects.filter(board=crew.board).values_list("kind", "reverts__kind")))()

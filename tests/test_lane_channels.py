@@ -19,6 +19,7 @@ from journeyboard.boards.models import Card, Membership, Role
 from journeyboard.boards.rendering import LANE_PAGE, card_alterations, lane_tallies, load_phases
 from journeyboard.realtime.origin import new_client_id
 from tests.base import HTMX, BaseTestCase, BoardChangeTestCase, make_user
+from tests.realtime import site_headers
 
 FOOTER = re.compile(r'<footer id="channels-(\d+)" class="lane-channels"([^>]*)>(.*?)</footer>', re.S)
 CHIP = re.compile(
@@ -195,7 +196,7 @@ class CardChangeFooterTests(BoardChangeTestCase):
 
 
 # --- broadcasts -------------------------------------------------------------------------
-# Transactional, as in tests/test_consumer.py: the consumer reads the database from another
+# Transactional, as in tests/realtime.py: the consumer reads the database from another
 # thread, and the services' broadcasts go out when their own transaction commits.
 
 TIMEOUT = 3
@@ -223,7 +224,7 @@ def stage():
 
 
 async def viewer_tab(stage):
-    headers = [(b"origin", b"http://localhost"), (b"cookie", f"sessionid={stage.session}".encode())]
+    headers = site_headers(stage.session)
     ws = WebsocketCommunicator(application, f"/ws/boards/{stage.board.pk}/?client={new_client_id()}", headers=headers)
     assert (await ws.connect(timeout=TIMEOUT))[0]
     return ws

@@ -15,7 +15,7 @@ htmx does:
 A move is echoed to the page that made it too (consumers.ECHOED): the page then puts the
 card where the server put it, which is what should make every page agree on the order.
 
-These are transactional tests for the reasons given in tests/test_consumer.py, whose
+These are transactional tests for the reasons given in tests/realtime.py, whose
 socket helpers they reuse. Waiting is for frames (`receive_from`) or quiet
 (`receive_nothing`), never a sleep.
 """
@@ -36,7 +36,7 @@ from journeyboard.boards.models import BoardEvent, Membership, Role
 from journeyboard.boards.phases import create_phase
 from journeyboard.realtime.origin import CLIENT_HEADER, REVISION_HEADER, new_client_id
 from tests.base import make_user
-from tests.test_consumer import (
+from tests.realtime import (
     TIMEOUT,
     assert_gap_free,
     close_all,

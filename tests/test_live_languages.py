@@ -6,7 +6,7 @@ would mix languages. Each socket knows its page's language (the `lang` its URL n
 the language cookie or Accept-Language, as for the page); a change is rendered once per
 role and open language (realtime/languages.py).
 
-Uses the consumer tests' helpers and people (tests/test_consumer.py); transactional for
+Uses the consumer tests' helpers and people (tests/realtime.py); transactional for
 the same reason as those.
 """
 
@@ -20,18 +20,17 @@ from journeyboard.realtime import languages
 from journeyboard.realtime.broadcast import board_group
 from journeyboard.realtime.languages import languages_to_render
 from journeyboard.realtime.origin import new_client_id
-from tests.test_consumer import (  # noqa: F401  (crew is a fixture)
-    ORIGIN,
+from tests.realtime import (
     TIMEOUT,
     change,
     close_all,
-    crew,
     current_revision,
     quiet,
     receive_error,
     receive_html,
     receive_json,
     revision_of,
+    site_headers,
 )
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -46,8 +45,8 @@ def _no_sockets_counted():
 
 async def open_tab(crew, user, *others, accept_language=None, lang=None):
     """`user`'s board page from a browser sending `accept_language`, whose page URL names
-    `lang`; presence settled as in test_consumer.join."""
-    headers = [(b"origin", ORIGIN), (b"cookie", f"sessionid={crew.sessions[user.pk]}".encode())]
+    `lang`; presence settled as in tests.realtime.join."""
+    headers = site_headers(crew.sessions[user.pk])
     if accept_language:
         headers.append((b"accept-language", accept_language.encode()))
     query = f"client={new_client_id()}" + (f"&lang={lang}" if lang else "")

@@ -16,12 +16,11 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 
 from journeyboard.boards.cards import create_card
 from journeyboard.realtime.consumers import CLOSE_LIVE_PAUSED
-from tests.test_consumer import (
+from tests.realtime import (
     TIMEOUT,
     assert_closed,
     change,
     close_all,
-    crew,  # noqa: F401 (fixture)
     current_revision,
     join,
     receive_html,

@@ -4,7 +4,7 @@ Locking re-renders every page at once: members who are not facilitators get the 
 HTML from then on (the consumer picks it, `shown_role`), so their page turns read-only
 without a reload; unlocking gives them the editor's again. Their changes over the socket
 are refused while it is locked, exactly as over HTTP (tests/test_sharing.py).
-Same helpers and the same real stack as tests/test_consumer.py.
+Same helpers and the same real stack as tests/realtime.py.
 """
 
 import pytest
@@ -12,10 +12,9 @@ import pytest
 from journeyboard.boards.cards import create_card
 from journeyboard.boards.sharing import create_link, join_as_guest, set_facilitator, set_locked
 from journeyboard.realtime.fragments import render_resync
-from tests.test_consumer import (  # noqa: F401 (crew is a fixture)
+from tests.realtime import (
     change,
     close_all,
-    crew,
     current_revision,
     edit_control,
     join,

@@ -19,10 +19,9 @@ from journeyboard.boards.personas import avatar_colour, create_persona, delete_p
 from journeyboard.boards.transfer import FORMAT, export_board
 from journeyboard.realtime.origin import CLIENT_HEADER
 from tests.base import MISSING_ID, BaseTestCase, BoardChangeTestCase, board_state
-from tests.test_consumer import (  # noqa: F401 (`crew` is a fixture)
+from tests.realtime import (
     change,
     close_all,
-    crew,
     current_revision,
     join,
     oob_swaps,

@@ -10,7 +10,7 @@ from asgiref.sync import sync_to_async
 from journeyboard.boards.cards import update_card
 from journeyboard.realtime import consumers, resync
 from journeyboard.realtime.origin import new_client_id
-from tests.test_consumer import TIMEOUT, crew, current_revision, join, receive_html, receive_json, settled, socket  # noqa: F401
+from tests.realtime import TIMEOUT, current_revision, join, receive_html, receive_json, settled, socket
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,7 +13,7 @@ from journeyboard.boards import timer
 from journeyboard.boards.models import Board, Membership
 from journeyboard.realtime.origin import REVISION_HEADER
 from tests.base import BoardChangeTestCase, board_state
-from tests.test_consumer import change, close_all, crew, join, oob_swaps, quiet, receive_html, revision_of  # noqa: F401
+from tests.realtime import change, close_all, join, oob_swaps, quiet, receive_html, revision_of
 
 T0 = datetime(2026, 5, 4, 9, 30, 0, tzinfo=dt_timezone.utc)
 

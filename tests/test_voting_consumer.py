@@ -1,7 +1,7 @@
 """Dot voting over the board WebSocket: a vote reaches everyone else's copy of the card's
 badge, a round starting or closing reaches every card, and hidden results stay hidden.
 
-The set-up and helpers are tests/test_consumer.py's (see its docstring for why these are
+The set-up and helpers are tests/realtime.py's (see its docstring for why these are
 transactional tests and never sleep).
 """
 
@@ -11,10 +11,9 @@ import pytest
 
 from journeyboard.boards.models import Card
 from journeyboard.boards.voting import close_round, start_round, toggle_vote
-from tests.test_consumer import (  # noqa: F401 (crew is a fixture)
+from tests.realtime import (
     change,
     close_all,
-    crew,
     current_revision,
     join,
     oob_swaps,

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from journeyboard.realtime import budget, consumers
-from tests.test_consumer import TIMEOUT, close_all, crew, join, quiet, receive_error, receive_json, settled  # noqa: F401
+from tests.realtime import TIMEOUT, close_all, join, quiet, receive_error, receive_json, settled
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

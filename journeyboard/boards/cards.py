@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import F
 from django.utils.translation import gettext as _
 
+from . import limits
 from .changes import board_change, clamp, fresh, in_order, record, renumber
 from .models import Card, Phase
 
@@ -26,6 +27,7 @@ def create_card(actor, phase, position=None, **fields):
     undoing a deletion puts the card back where it was."""
     with board_change(phase.board_id) as board:
         phase = fresh(Phase.objects.filter(board=board), phase.pk)
+        limits.check_room(board, cards=1)
         card = Card(phase=phase, author=actor, **fields)
         count = Card.objects.filter(phase=phase).count()
         card.position = count if position is None else clamp(position, count)

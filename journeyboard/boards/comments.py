@@ -2,6 +2,7 @@
 board change, and the count that a card's badge shows."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
@@ -49,6 +50,9 @@ def add_comment(actor, card, text):
     text = _clean_text(text)
     if not text:
         raise ValidationError({"text": _("Write something first.")})
+    if "\x00" in text:
+        # Refused as every form refuses it (and PostgreSQL could not store it).
+        raise ValidationError({"text": ProhibitNullCharactersValidator.message})
     with board_change(card.phase.board_id) as board:
         card = fresh(Card.objects.filter(phase__board=board), card.pk)
         comment = Comment(card=card, author=actor, text=text)

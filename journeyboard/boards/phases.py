@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from django.db.models import F
 
+from . import limits
 from .cards import CARD_FIELDS
 from .catalog import palette_colour
 from .changes import board_change, clamp, fresh, in_order, record, renumber
@@ -30,6 +31,7 @@ def create_phase(actor, board, name, segment="buyer", color=""):
     """Append a phase; without a colour it takes the next one of the palette."""
     with board_change(board.pk) as board:
         count = Phase.objects.filter(board=board).count()
+        limits.check_size(count + 1, 0)
         phase = Phase(board=board, name=name, segment=segment, color=color or palette_colour(count), position=count)
         phase.full_clean()
         phase.save()
@@ -94,6 +96,7 @@ def restore_phase(actor, board, fields, position, cards):
     order of `cards`, so that history can follow the old ids to the new ones."""
     with board_change(board.pk) as board:
         count = Phase.objects.filter(board=board).count()
+        limits.check_room(board, phases=1, cards=len(cards))
         phase = Phase(board=board, position=clamp(position, count), **fields)
         phase.full_clean()
         if phase.position < count:  # make room: positions stay gap-free

@@ -90,6 +90,10 @@ def duration_seconds(minutes=None, seconds=None):
         total += number * factor
     if not given:
         raise ValidationError(_("Give the timer a length in minutes or seconds."))
+    if not math.isfinite(total):  # 1e308 minutes: finite as given, not once in seconds
+        raise ValidationError(
+            _("A timer runs for at most %(minutes)d minutes.") % {"minutes": MAX_SECONDS // MINUTE}
+        )
     return round(total)
 
 

@@ -3,6 +3,11 @@
 Import is all or nothing: the whole document is validated before anything is written,
 and the writes share one transaction. Error messages name the offending place, e.g.
 `phases[2].cards[0].emotion: Ensure this value is less than or equal to 2.`
+
+A file costs the server little whatever it holds (docs/limits.md): its size is capped
+before it is read, decoding stops at the first object past what the largest allowed board
+can hold, a board over the limits (boards/limits.py) is refused before any of it is
+checked, and a refusal lists the first problems and only counts the rest.
 """
 
 import json
@@ -10,11 +15,13 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.db.models import Prefetch
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
+from . import limits
 from .catalog import LANGUAGE_CODES
 from .changes import record
 from .models import Board, Card, Membership, Persona, Phase, Role
@@ -81,13 +88,41 @@ def _kpi(phase):
     }
 
 
+class _TooManyObjects(Exception):
+    pass
+
+
+def _object_budget():
+    """How many JSON objects a file of the largest allowed board holds, at most: the document,
+    a phase and its KPI per phase, a card per card, and its personas (not limited, and few)."""
+    return 1 + 2 * limits.max_phases() + limits.max_cards() + 1000
+
+
 def parse_json(raw):
-    """Bytes of an uploaded file to a dict, refusing oversized or malformed input."""
+    """Bytes of an uploaded file to a dict, refusing oversized, malformed or absurd input."""
     limit = settings.IMPORT_MAX_BYTES
     if len(raw) > limit:
         raise ValidationError(_("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)})
+    budget = _object_budget()
+    made = 0
+
+    def counted(pairs):
+        # Decoding stops at the first object too many, before the rest is built in memory.
+        nonlocal made
+        made += 1
+        if made > budget:
+            raise _TooManyObjects
+        return dict(pairs)
+
     try:
-        return json.loads(raw)
+        return json.loads(raw, object_pairs_hook=counted)
+    except _TooManyObjects:
+        raise ValidationError(
+            _("The file holds more than a board may have (at most %(phases)d phases and %(cards)d cards).")
+            % {"phases": limits.max_phases(), "cards": limits.max_cards()}
+        ) from None
+    except RecursionError:
+        raise ValidationError(_("The file is nested too deeply to be a board.")) from None
     except UnicodeDecodeError:
         raise ValidationError(_("The file is not UTF-8 text.")) from None
     except json.JSONDecodeError as error:
@@ -98,13 +133,25 @@ def parse_json(raw):
 
 
 class _Checker:
-    """Collects every problem with its path, so one upload reports all of them."""
+    """Collects the problems with their paths, so one upload reports many of them: the first
+    `limits.too_many_errors()` in full, the others only counted (a file of 300,000 bad cards
+    is answered with a short page)."""
 
     def __init__(self):
         self.errors = []
+        self.more = 0
+        self.listed = limits.too_many_errors()
 
     def fail(self, path, message):
-        self.errors.append(f"{path}: {message}" if path else str(message))
+        if len(self.errors) < self.listed:
+            self.errors.append(f"{path}: {message}" if path else str(message))
+        else:
+            self.more += 1
+
+    def refuse(self):
+        if self.more:
+            raise ValidationError([*self.errors, limits.more_problems(self.more)])
+        raise ValidationError(self.errors)
 
     def mapping(self, value, path):
         if not isinstance(value, dict):
@@ -126,6 +173,10 @@ class _Checker:
             value = ""
         if not isinstance(value, str):
             self.fail(f"{path}.{name}", _("expected text"))
+            return ""
+        if "\x00" in value:
+            # Refused as the forms refuse it (and PostgreSQL could not store it).
+            self.fail(f"{path}.{name}", ProhibitNullCharactersValidator.message)
             return ""
         if required and not value.strip():
             self.fail(f"{path}.{name}", _("must not be empty"))
@@ -214,6 +265,10 @@ def validate_board(data):
         "board",
         exclude=["owner", "language"],
     )
+    raw_phases = check.items(doc.get("phases"), "phases")
+    # The board's size first: a board over the limits is refused without checking its cards.
+    card_lists = [phase.get("cards") for phase in raw_phases if isinstance(phase, dict)]
+    limits.check_size(len(raw_phases), sum(len(cards) for cards in card_lists if isinstance(cards, list)))
     personas = []
     for i, raw in enumerate(check.items(doc.get("personas"), "personas")):
         path = f"personas[{i}]"
@@ -225,7 +280,7 @@ def validate_board(data):
             persona = Persona(**fields)
             personas.append(check.model(persona, path, exclude=["board"]))
     phases = []
-    for i, raw in enumerate(check.items(doc.get("phases"), "phases")):
+    for i, raw in enumerate(raw_phases):
         path = f"phases[{i}]"
         obj = check.mapping(raw, path)
         if obj is None:
@@ -255,7 +310,7 @@ def validate_board(data):
             cards.append(check.model(card, card_path, exclude=["phase", "author"]))
         phases.append((phase, cards))
     if check.errors:
-        raise ValidationError(check.errors)
+        check.refuse()
     return board, personas, phases
 
 

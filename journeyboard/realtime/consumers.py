@@ -260,8 +260,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
         await self.group_send("cursor.moved", x=x, y=y)
 
     async def on_editing(self, card):
-        if card is not None:
-            await database_sync_to_async(self._check_card)(card)
+        # Closing an editor (null) is an editor's message too: a viewer is refused either way.
+        await database_sync_to_async(self._check_card)(card)
         self.editing = card
         await self.group_send("editing.changed", card=card)
 
@@ -408,7 +408,7 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     def _check_card(self, card_id):
         get_board_for_user(self.user, self.board_id, write=True)
-        if not Card.objects.filter(pk=card_id, phase__board_id=self.board_id).exists():
+        if card_id is not None and not Card.objects.filter(pk=card_id, phase__board_id=self.board_id).exists():
             raise Http404(_("No such card on this board."))
 
     def _move(self, card_id, phase_id, position):

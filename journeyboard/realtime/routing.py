@@ -1,7 +1,9 @@
 from django.urls import path
 
+from journeyboard import converters  # noqa: F401 (registers the `id` path converter)
+
 from .consumers import BoardConsumer
 
 websocket_urlpatterns = [
-    path("ws/boards/<int:board_id>/", BoardConsumer.as_asgi()),
+    path("ws/boards/<id:board_id>/", BoardConsumer.as_asgi()),
 ]

@@ -1,6 +1,7 @@
 """Board list, creation, the board page, and whole-board edits."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +20,7 @@ from ..personas import personas_of
 from ..rendering import board_context, board_settings, render_board_fragment
 from ..timer import timer_context
 from ..voting import voting_bar
+from .errors import refusal
 
 LIST_TEMPLATE = "boards/list.html"
 
@@ -98,7 +100,10 @@ def board_edit(request, board_id):
 def board_duplicate(request, board_id):
     board = get_board_for_user(request.user, board_id)
     refuse_guests(request.user)
-    copy = duplicate_board(request.user, board)
+    try:
+        copy = duplicate_board(request.user, board)
+    except ValidationError as error:  # a copy over today's limits (limits.py)
+        return refusal(" ".join(error.messages))
     if request.htmx:
         return HttpResponseClientRedirect(copy.get_absolute_url())
     return redirect(copy)

@@ -45,9 +45,13 @@ def card_create(request, board_id, phase_id):
     # Fields left out take the model's defaults (a plain touchpoint without emotion).
     form = CardForm(with_current_values(request.POST, Card(), CardForm._meta.fields))
     if form.is_valid():
-        card = create_card(request.user, phase, **form.cleaned_data)
-        card.comment_count = card.vote_count = 0  # a new card has neither
-        return _changed(request, board, card, [phase.pk], *card_alterations(None, card_state(card)))
+        try:
+            card = create_card(request.user, phase, **form.cleaned_data)
+        except ValidationError as error:  # the board is full (limits.py)
+            form.add_error("title", error.messages)
+        else:
+            card.comment_count = card.vote_count = 0  # a new card has neither
+            return _changed(request, board, card, [phase.pk], *card_alterations(None, card_state(card)))
     response = render_board_fragment(request, board, "add-card-form", status=422, phase=phase, add_form=form)
     # The lane's list was the target for a new card; the errors belong in the form itself.
     return retarget(reswap(response, "outerHTML"), f"#add-card-{phase.pk}")

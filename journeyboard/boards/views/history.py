@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
+from journeyboard.converters import parse_id
 from journeyboard.realtime.fragments import render_change
 
 from ..access import get_board_for_user
@@ -33,10 +34,13 @@ def board_history(request, board_id):
     # access is decided here, never in the template. Any member may read it.
     board = get_board_for_user(request.user, board_id)
     before = request.GET.get("before") or None
-    if before is not None and not before.isdigit():
-        return refusal(_("“before” must be a revision number."), status=400)
-    page = history_page(board, before=int(before) if before else None)
-    partial = "history-page" if before else "history"
+    if before is not None:
+        # ASCII digits within the database's range: "²" is a digit to str.isdigit, not to int.
+        before = parse_id(before)
+        if before is None:
+            return refusal(_("“before” must be a revision number."), status=400)
+    page = history_page(board, before=before)
+    partial = "history-page" if before is not None else "history"
     return render(request, f"{HISTORY}#{partial}", {**viewer_flags(board), **page})
 
 

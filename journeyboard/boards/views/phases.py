@@ -2,6 +2,7 @@
 editing one re-renders its lane and, out of band, the buyer/customer band above."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -33,7 +34,12 @@ def phase_create(request, board_id):
     if not form.is_valid():
         response = render_board_fragment(request, board, "add-phase-form", status=422, phase_form=form)
         return retarget(reswap(response, "outerHTML"), "#add-phase")
-    create_phase(request.user, board, **form.cleaned_data)
+    try:
+        create_phase(request.user, board, **form.cleaned_data)
+    except ValidationError as error:  # the board is full (limits.py)
+        form.add_error("name", error.messages)
+        response = render_board_fragment(request, board, "add-phase-form", status=422, phase_form=form)
+        return retarget(reswap(response, "outerHTML"), "#add-phase")
     return _board_body(request, board)
 
 
