@@ -34,6 +34,7 @@ from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .catalog import EMOTIONS, LANGUAGE_CODES, Channel, Kind, Segment, palette_colour
 from .models import TITLE_MAX, Card, Phase
@@ -148,7 +149,8 @@ class _Problems:
 
     def raise_if_any(self):
         if self.count > MAX_PROBLEMS:
-            self.messages.append(_("…and %(count)s more problems.") % {"count": self.count - MAX_PROBLEMS})
+            more = self.count - MAX_PROBLEMS
+            self.messages.append(ngettext("…and %(count)s more problem.", "…and %(count)s more problems.", more) % {"count": more})
         if self.messages:
             raise ValidationError(self.messages)
 
@@ -196,7 +198,9 @@ def _read_xlsx(raw, problems):
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
         if unpacked > UNPACKED_RATIO * settings.IMPORT_MAX_BYTES:
-            raise ValueError(_("it unpacks to more than %(limit)s") % {"limit": filesizeformat(UNPACKED_RATIO * settings.IMPORT_MAX_BYTES)})
+            limit = filesizeformat(UNPACKED_RATIO * settings.IMPORT_MAX_BYTES)
+            problems.add("", 1, 0, "", _("The workbook unpacks to more than %(limit)s.") % {"limit": limit})
+            return _Table("", []), None
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
         try:
             sheets = {ws.title.strip().casefold(): ws for ws in book.worksheets}
@@ -210,10 +214,8 @@ def _read_xlsx(raw, problems):
             book.close()
     # openpyxl reads untrusted bytes lazily and fails in many ways (a bad zip, a missing part,
     # broken XML, odd values): each means the upload is not a workbook we can read.
-    except Exception as error:  # noqa: BLE001
-        detail = str(error) if isinstance(error, ValueError) and error.args else ""
-        message = _("The file is not an XLSX workbook.")
-        problems.add("", 1, 0, "", f"{message} {detail}".strip())
+    except Exception:  # noqa: BLE001
+        problems.add("", 1, 0, "", _("The file is not an XLSX workbook."))
         return _Table("", []), None
 
 
