@@ -220,8 +220,10 @@ def _read_xlsx(raw, problems):
 
 
 def _sheet_lines(ws):
+    # The dimension a file declares may be anything ("A1:XFD1048576"): read the rows there are.
+    ws.reset_dimensions()
     lines = []
-    for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
+    for number, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
         lines.append((number, list(row)))
     return lines
 
@@ -363,13 +365,19 @@ class _Line:
                     self.fail(name, message)
 
 
+def _empty(cells):
+    return all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells)
+
+
 def _lines(table, known, required, problems):
     """The table's lines after the header as _Line objects; None when the header is wrong."""
     if not table.lines:
         if not problems.count:
             problems.add(table.sheet, 1, 0, "", _("The file is empty: its first line names the columns (%(columns)s).") % {"columns": ",".join(known)})
         return None
-    number, header = table.lines[0]
+    # Spreadsheet programs leave empty lines too: the first line with something names the columns.
+    start = next((i for i, (_n, cells) in enumerate(table.lines) if not _empty(cells)), 0)
+    number, header = table.lines[start]
     columns, ok = {}, True
     for index, cell in enumerate(header):
         name = _fold(str(cell)) if cell is not None else ""
@@ -390,10 +398,9 @@ def _lines(table, known, required, problems):
     if not ok:
         return None
     lines = []
-    for number, cells in table.lines[1:]:
-        if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
-            continue  # spreadsheet programs leave empty lines at the end
-        lines.append(_Line(table, number, cells, columns, problems))
+    for number, cells in table.lines[start + 1 :]:
+        if not _empty(cells):
+            lines.append(_Line(table, number, cells, columns, problems))
     return lines
 
 
@@ -474,6 +481,7 @@ def _cards_from(table, phases, problems):
             continue
         if phase_name not in phases:
             phases[phase_name] = _new_phase(phase_name, len(phases))
+            line.model(Phase(name=phase_name), ["board"], {"name": "phase"})
         # Sorted by position, then by line, when the document is made.
         order = (position if position is not None else float("inf"), line.line_no)
         phases[phase_name]["cards"].append((order, card))

@@ -13,8 +13,9 @@ a carriage return) is written with a leading `'`, which the import takes off aga
 import csv
 import io
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 
+from journeyboard.boards.comments import with_comment_count
 from journeyboard.boards.models import Card, Phase
 from journeyboard.boards.spreadsheet import CARDS_SHEET, DEFAULT_ROW, HEADER, PHASE_HEADER, PHASES_SHEET, neutralise
 from journeyboard.boards.voting import with_votes
@@ -26,13 +27,8 @@ BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only when it starts with one
 def _phases(board):
     """The board's phases with their cards, votes (last closed round) and comment counts:
     two queries whatever the board's size."""
-    cards = with_votes(
-        Card.objects.only("phase_id", "position", "title", "note", "channel", "emotion", "kind")
-        .annotate(comment_count=Count("comments"))
-        .order_by("position", "pk"),
-        board.pk,
-        closed=True,
-    )
+    cards = Card.objects.only("phase_id", "position", "title", "note", "channel", "emotion", "kind").order_by("position", "pk")
+    cards = with_votes(with_comment_count(cards), board.pk, closed=True)
     return list(Phase.objects.filter(board=board).order_by("position", "pk").prefetch_related(Prefetch("cards", cards)))
 
 
