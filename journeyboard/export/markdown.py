@@ -34,8 +34,9 @@ def escape(text):
 
 
 def _inline(text):
-    """User text inside one line (a heading, a list item): line breaks become spaces."""
-    return escape(" ".join(text.split()))
+    """User text inside a line after the export's own markup (a heading, a list item), so
+    never at a line's start: line breaks become spaces, only inline specials are escaped."""
+    return _INLINE.sub(r"\\\1", " ".join(text.split()))
 
 
 def _emotion(shot, value):
