@@ -345,6 +345,20 @@ class BadFileTests(SpreadsheetCase):
             archive.writestr("hello.txt", "a zip, but no workbook")
         self.assert_refused(broken.getvalue(), "empty.xlsx", "line 1, column A: The file is not an XLSX workbook.")
 
+    def test_an_xml_entity_bomb_is_refused(self):
+        good = workbook_bytes({"cards": [["phase", "title"], ["A", "x"]]})
+        lol = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">' + "".join(
+            f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10)
+        ) + "]>"
+        bomb = io.BytesIO()
+        with zipfile.ZipFile(io.BytesIO(good)) as source, zipfile.ZipFile(bomb, "w") as target:
+            for item in source.infolist():
+                data = source.read(item)
+                if item.filename == "xl/worksheets/sheet1.xml":
+                    data = lol.encode() + data.replace(b"<t>x</t>", b"<t>&lol9;</t>")
+                target.writestr(item, data)
+        self.assert_refused(bomb.getvalue(), "lol.xlsx", "line 1, column A: The file is not an XLSX workbook.")
+
     def test_lines_are_counted_as_the_spreadsheet_numbers_them(self):
         content = workbook_bytes({"cards": [[], [], ["phase", "title", "channel"], ["A", "x", "website"], [], ["A", "y", "fax"]]})
         self.assert_refused(content, "gaps.xlsx", "sheet “cards”, line 6, column C (channel): Unknown channel “fax”.")

@@ -213,7 +213,9 @@ def _read_xlsx(raw, problems):
         finally:
             book.close()
     # openpyxl reads untrusted bytes lazily and fails in many ways (a bad zip, a missing part,
-    # broken XML, odd values): each means the upload is not a workbook we can read.
+    # broken XML, odd values): each means the upload is not a workbook we can read. Its XML
+    # parser is the standard library's expat, which resolves no external entities and
+    # refuses entity bombs (tests/test_export_spreadsheet.py has one).
     except Exception:  # noqa: BLE001
         problems.add("", 1, 0, "", _("The file is not an XLSX workbook."))
         return _Table("", []), None
