@@ -240,6 +240,10 @@ class ImportTests(SpreadsheetCase):
         board = self.imported(self.upload(content, "dutch-excel.csv"))
         self.assertEqual(list(board.phases.get(name="A").cards.values_list("title", flat=True)), ["First", "Second"])
 
+    def test_a_windows_1252_csv_from_excel_keeps_its_umlauts(self):
+        board = self.imported(self.upload("phase;title;note\nÜbersicht;Café;Grüße\n".encode("cp1252"), "excel.csv"))
+        self.assertEqual(list(Card.objects.filter(phase__board=board).values_list("phase__name", "title", "note")), [("Übersicht", "Café", "Grüße")])
+
     def test_one_row_name_throughout_is_accepted(self):
         board = self.imported(self.upload(self.csv("phase,row,title\nA,Main,x\nA,,y\nB,Main,z\n"), "rows.csv"))
         self.assertEqual(Card.objects.filter(phase__board=board).count(), 3)
