@@ -389,6 +389,9 @@ class BadFileTests(SpreadsheetCase):
             "sheet “phases”, line 3, column A (phase): This phase is listed twice.",
         )
 
+    def test_a_nul_character_is_refused(self):
+        self.assert_refused(b"phase,title\nA,x\x00y\n", "nul.csv", "line 2, column B (title): The text contains a NUL character.")
+
     def test_too_long_text_is_reported_at_its_cell(self):
         content = ("phase,title\n" + "A," + "x" * 201 + "\n" + "P" * 81 + ",ok\n").encode()
         self.assert_refused(content, "long.csv", "line 2, column B (title): Ensure this value has at most 200 characters", "line 3, column A (phase):")

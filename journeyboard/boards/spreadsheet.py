@@ -156,7 +156,7 @@ class _Problems:
 
 
 class _Table:
-    """The lines of one sheet: (line number, cells), the first line naming the columns."""
+    """The lines of one sheet as (line number, cells); the first that is not empty names the columns."""
 
     def __init__(self, sheet, lines):
         self.sheet = sheet
@@ -297,6 +297,10 @@ class _Line:
             text = unneutralise(text)
         elif text[:1] in FORMULA and not (name in NUMBER_COLUMNS and NUMBER.match(text)):
             self.fail(name, _("A formula is not accepted: start the text with ' to keep it as text."))
+            return ""
+        if "\x00" in text:
+            # PostgreSQL cannot store it, and no one types it.
+            self.fail(name, _("The text contains a NUL character."))
             return ""
         if required and not text.strip():
             self.fail(name, _("must not be empty"))
