@@ -342,6 +342,21 @@ class BadFileTests(SpreadsheetCase):
             self.assertIn(b"<f>", archive.read("xl/worksheets/sheet1.xml"))  # a real formula cell
         self.assert_refused(content, "f.xlsx", "sheet “cards”, line 2, column C (emotion): A formula", "sheet “cards”, line 3, column B (title): A formula")
 
+    def test_xlsx_text_that_starts_like_a_formula_is_text(self):
+        book = Workbook()
+        ws = book.active
+        ws.title = "cards"
+        ws.append(["phase", "title", "note"])
+        ws.append(["A", "x", "y"])
+        ws["B2"].value, ws["B2"].data_type = "=typed with a quote in Excel", "s"
+        ws["C2"].value, ws["C2"].data_type = "-5 % on shoes", "s"
+        out = io.BytesIO()
+        book.save(out)
+        with zipfile.ZipFile(io.BytesIO(out.getvalue())) as archive:
+            self.assertNotIn(b"<f>", archive.read("xl/worksheets/sheet1.xml"))
+        board = self.imported(self.upload(out.getvalue(), "text.xlsx"))
+        self.assertEqual(list(Card.objects.filter(phase__board=board).values_list("title", "note")), [("=typed with a quote in Excel", "-5 % on shoes")])
+
     def test_a_corrupt_xlsx_is_refused(self):
         self.assert_refused(b"phase,title\nA,x\n", "not-a-zip.xlsx", "line 1, column A: The file is not an XLSX workbook.")
         broken = io.BytesIO()

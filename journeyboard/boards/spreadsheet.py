@@ -13,9 +13,10 @@ The columns, in any order on import (`phase` and `title` are required, the other
 - `row`: boards have a single row so far, so every line names the same row (usually
   none). `personas`: cards are not tagged with personas yet, so it stays empty.
   `votes` and `comments` are a record of the workshop the file came from and are ignored.
-- A cell that would be a formula (=, +, -, @ in front, or an XLSX formula) is refused;
-  text that starts with `'` before such a character is the export's neutralised text
-  and loses that `'`.
+- Formulas are refused: a CSV cell starting with =, +, - or @ (other than a number in a
+  number column), and a cell an XLSX stores as a formula (its text cells are text, as the
+  spreadsheet program showed them). Text that starts with `'` before such a character is
+  the export's neutralised text and loses that `'`.
 
 All or nothing, like the JSON import: every problem is reported with its line and
 column, and the board is created through transfer.import_board only when there is none.
@@ -156,11 +157,14 @@ class _Problems:
 
 
 class _Table:
-    """The lines of one sheet as (line number, cells); the first that is not empty names the columns."""
+    """The lines of one sheet as (line number, cells); the first that is not empty names the
+    columns. In a CSV every cell is text, so text that starts like a formula is one; a
+    workbook says which of its cells are formulas."""
 
-    def __init__(self, sheet, lines):
+    def __init__(self, sheet, lines, text_may_be_formula=False):
         self.sheet = sheet
         self.lines = lines
+        self.text_may_be_formula = text_may_be_formula
 
 
 # --- Reading files -------------------------------------------------------------------------
@@ -175,7 +179,7 @@ def _read_csv(raw, problems):
             text = raw.decode("cp1252")
         except UnicodeDecodeError:
             problems.add("", 1, 0, "", _("The file is not UTF-8 text."))
-            return _Table("", [])
+            return _Table("", [], text_may_be_formula=True)
     first = text.split("\n", 1)[0]
     # Dutch and German Excel separate with semicolons.
     delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -187,7 +191,7 @@ def _read_csv(raw, problems):
             end = reader.line_num
     except csv.Error as error:
         problems.add("", end + 1, 0, "", _("The file is not valid CSV: %(error)s.") % {"error": error})
-    return _Table("", lines)
+    return _Table("", lines, text_may_be_formula=True)
 
 
 def _read_xlsx(raw, problems):
@@ -221,12 +225,16 @@ def _read_xlsx(raw, problems):
         return _Table("", []), None
 
 
+class _Formula(str):
+    """A cell the workbook stores as a formula (its text is the formula)."""
+
+
 def _sheet_lines(ws):
     # The dimension a file declares may be anything ("A1:XFD1048576"): read the rows there are.
     ws.reset_dimensions()
     lines = []
-    for number, row in enumerate(ws.iter_rows(min_row=1, values_only=True), start=1):
-        lines.append((number, list(row)))
+    for number, row in enumerate(ws.iter_rows(min_row=1), start=1):
+        lines.append((number, [_Formula(cell.value) if cell.data_type == "f" else cell.value for cell in row]))
     return lines
 
 
@@ -283,8 +291,8 @@ class _Line:
         value = self.raw(name)
         if value is None:
             text = ""
-        elif not isinstance(value, (str, int, float, datetime.date, datetime.time, datetime.timedelta)):
-            # openpyxl's array and data-table formulas
+        elif isinstance(value, _Formula) or not isinstance(value, (str, int, float, datetime.date, datetime.time, datetime.timedelta)):
+            # A workbook's formula, or one of openpyxl's array and data-table formulas.
             self.fail(name, _("A formula is not accepted: start the text with ' to keep it as text."))
             return ""
         elif isinstance(value, bool):
@@ -295,7 +303,7 @@ class _Line:
             text = str(value)
         if text.startswith("'"):
             text = unneutralise(text)
-        elif text[:1] in FORMULA and not (name in NUMBER_COLUMNS and NUMBER.match(text)):
+        elif self.table.text_may_be_formula and text[:1] in FORMULA and not (name in NUMBER_COLUMNS and NUMBER.match(text)):
             self.fail(name, _("A formula is not accepted: start the text with ' to keep it as text."))
             return ""
         if "\x00" in text:
