@@ -50,7 +50,8 @@ DEFAULT_ROW = ""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXTENSIONS = (".csv", ".xlsx")
 NUMBER_COLUMNS = {"position", "emotion", "votes", "comments", "kpi_value", "kpi_target"}
-FORMULA = ("=", "+", "-", "@")
+# What a CSV cell may not start with on import (a tab or a line break there is whitespace).
+CSV_FORMULA_STARTS = ("=", "+", "-", "@")
 MAX_PROBLEMS = 50  # a file that is wrong on every line still gets a short answer
 # A workbook is a zip of XML: refuse one that unpacks to far more than an upload may weigh.
 UNPACKED_RATIO = 10
@@ -241,7 +242,7 @@ def _sheet_lines(ws):
 # --- Cells ---------------------------------------------------------------------------------
 
 
-def _labels(source, extra=()):
+def _labels(source):
     """Every way a choice may be written, casefolded: its key and its label in each language."""
     choices = source.choices if hasattr(source, "choices") else source
     names = {}
@@ -251,7 +252,6 @@ def _labels(source, extra=()):
                 names[_fold(str(label))] = key
     for key, _label in choices:
         names[_fold(str(key))] = key
-    names.update(extra)
     return names
 
 
@@ -303,7 +303,7 @@ class _Line:
             text = str(value)
         if text.startswith("'"):
             text = unneutralise(text)
-        elif self.table.text_may_be_formula and text[:1] in FORMULA and not (name in NUMBER_COLUMNS and NUMBER.match(text)):
+        elif self.table.text_may_be_formula and text[:1] in CSV_FORMULA_STARTS and not (name in NUMBER_COLUMNS and NUMBER.match(text)):
             self.fail(name, _("A formula is not accepted: start the text with ' to keep it as text."))
             return ""
         if "\x00" in text:
