@@ -1,5 +1,4 @@
-"""Download a board as a picture (PNG for slides, PDF for printing), a spreadsheet (CSV,
-XLSX) or Markdown."""
+"""Download a board as a picture: PNG for slides, PDF for printing."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -45,8 +44,8 @@ def board_pdf(request, board_id):
     return _download(render_pdf(shot), "application/pdf", shot, "pdf")
 
 
-# Spreadsheet and Markdown: the board's content for the meeting after the workshop and for
-# wikis; the same access and file names as the pictures.
+# Spreadsheet (CSV, XLSX) and Markdown: the board's content for the meeting after the
+# workshop and for wikis; the same access and file names as the pictures.
 
 
 def _board_download(content, content_type, board, extension):
