@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -12,6 +13,8 @@ from journeyboard.boards.views.errors import refusal
 from .pdf import render_pdf
 from .png import render_png
 from .snapshot import board_snapshot
+from .markdown import render_markdown
+from .spreadsheet import XLSX_CONTENT_TYPE, render_csv, render_xlsx
 
 SCALES = {"1": 1, "2": 2, "3": 3}
 
@@ -40,3 +43,35 @@ def board_pdf(request, board_id):
     board = get_board_for_user(request.user, board_id)
     shot = board_snapshot(board)
     return _download(render_pdf(shot), "application/pdf", shot, "pdf")
+
+
+# Spreadsheet (CSV, XLSX) and Markdown: the board's content for the meeting after the
+# workshop and for wikis; the same access and file names as the pictures.
+
+
+def _board_download(content, content_type, board, extension):
+    name = f"{slugify(board.title) or 'journeyboard'}-{timezone.localdate().isoformat()}.{extension}"
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def board_csv(request, board_id):
+    board = get_board_for_user(request.user, board_id)
+    return _board_download(render_csv(board), "text/csv; charset=utf-8", board, "csv")
+
+
+@login_required
+@require_GET
+def board_xlsx(request, board_id):
+    board = get_board_for_user(request.user, board_id)
+    return _board_download(render_xlsx(board), XLSX_CONTENT_TYPE, board, "xlsx")
+
+
+@login_required
+@require_GET
+def board_markdown(request, board_id):
+    board = get_board_for_user(request.user, board_id)
+    return _board_download(render_markdown(board).encode(), "text/markdown; charset=utf-8", board, "md")

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ..access import get_board_for_user, refuse_guests
 from ..forms import ImportForm
+from ..spreadsheet import import_spreadsheet, is_spreadsheet
 from ..transfer import export_board, import_board, parse_json
 from .boards import LIST_TEMPLATE, _list_context
 
@@ -32,7 +33,10 @@ def board_import(request):
         try:
             # Read one byte past the limit, so an oversized file is refused without reading it all.
             raw = upload.read(settings.IMPORT_MAX_BYTES + 1)
-            board = import_board(request.user, parse_json(raw))
+            if is_spreadsheet(upload.name):
+                board = import_spreadsheet(request.user, upload.name, raw)
+            else:
+                board = import_board(request.user, parse_json(raw))
         except ValidationError as error:
             errors = error.messages
         else:
