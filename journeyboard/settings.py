@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "template_partials",
     "journeyboard.accounts",
     "journeyboard.boards",
+    "journeyboard.export",  # the export_board command
 ]
 
 MIDDLEWARE = [

@@ -5,27 +5,25 @@ from django.core.management.base import BaseCommand, CommandError
 
 from journeyboard.boards.models import Board
 from journeyboard.boards.transfer import export_board
+from journeyboard.export.markdown import render_markdown
+from journeyboard.export.pdf import render_pdf
+from journeyboard.export.png import render_png
+from journeyboard.export.snapshot import board_snapshot
+from journeyboard.export.spreadsheet import render_csv, render_xlsx
 
 FORMATS = ("json", "csv", "xlsx", "md", "png", "pdf")
 
 
 def _content(board, fmt, scale):
-    """The file's bytes in one of FORMATS, made by the same functions as the downloads.
-    They are imported when asked for: `boards` does not import `export` at module level
-    (docs/architecture.md), and Pillow and openpyxl take a while to load."""
+    """The file's bytes in one of FORMATS, made by the same functions as the downloads."""
     if fmt == "json":
         return json.dumps(export_board(board), ensure_ascii=False, indent=2).encode()
-    if fmt in ("csv", "xlsx"):
-        from journeyboard.export.spreadsheet import render_csv, render_xlsx
-
-        return render_csv(board) if fmt == "csv" else render_xlsx(board)
+    if fmt == "csv":
+        return render_csv(board)
+    if fmt == "xlsx":
+        return render_xlsx(board)
     if fmt == "md":
-        from journeyboard.export.markdown import render_markdown
-
         return render_markdown(board).encode()
-    from journeyboard.export.png import render_pdf, render_png
-    from journeyboard.export.snapshot import board_snapshot
-
     shot = board_snapshot(board)
     return render_png(shot, scale=scale) if fmt == "png" else render_pdf(shot)
 
