@@ -217,7 +217,7 @@ class FaultStack(LiveStack):
 # --- Pages and requests at the protocol level ----------------------------------------------
 
 REVISION = re.compile(r'id="board-revision" data-revision="(\d+)"')
-# Close codes after which the page stops: retrying cannot help (README, WebSocket contract).
+# Close codes after which the page stops: retrying cannot help (docs/websocket.md).
 FINAL_CLOSES = {4401, 4404, 4429}
 CLOSE_LIVE_PAUSED = 4503
 HOLE_WAIT = 1.5  # live.js: a missing revision not filled in this long means a change was missed

@@ -5,7 +5,7 @@ is killed, when Redis stops and when PostgreSQL restarts, and that everyone stil
 with every change. What gets stopped is private to these tests (tests/faultstack.py: our own
 redis-server and PostgreSQL cluster on free ports), never the machine's shared services.
 CI runs this file in its PostgreSQL + Redis stage; bench/reliability.py measures the same
-scenarios with 200 pages and prints the figures in the README.
+scenarios with 200 pages, whose figures are in docs/reliability.md.
 """
 
 import asyncio

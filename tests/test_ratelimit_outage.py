@@ -1,7 +1,7 @@
 """Signing in while Redis (the cache holding the login limits) is unreachable.
 
-It used to be a server error for everyone; now the limits are simply not counted until
-Redis is back (journeyboard/accounts/ratelimit.py). tests/test_faults.py signs in against
+While the cache is unreachable the limits are not counted, until Redis is back
+(journeyboard/accounts/ratelimit.py). tests/test_faults.py signs in against
 a real Redis that is stopped.
 """
 

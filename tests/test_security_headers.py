@@ -125,7 +125,7 @@ class PageHeadersTests(BaseTestCase):
 
 
 def production_env(**extra):
-    """The README's production settings, in a clean environment (no development leftovers)."""
+    """The production settings of docs/deploy.md, in a clean environment (no development leftovers)."""
     env = {
         key: value
         for key, value in os.environ.items()

@@ -10,7 +10,7 @@ from .models import Card, Phase
 
 CARD_FIELDS = ("title", "note", "channel", "emotion", "kind")
 # Validating a card checks its fields, not its phase and author: the services read those
-# under the board's lock (they exist), and checking them again cost two queries per edit.
+# under the board's lock (they exist), and checking them again would cost two queries per edit.
 NOT_VALIDATED = ["phase", "author"]
 
 

@@ -2,11 +2,11 @@
 
 Edits do not need Redis: they are saved in the database, and their broadcast, sent after
 the commit, only logs a failure (broadcast.py). Live updates do need it. What channels-redis
-does when Redis goes away under daphne (measured, tests/test_faults.py): the blocking read
-every process keeps open on Redis fails at once, each board socket's receive loop raises
-`redis.exceptions.ConnectionError` in turn, daphne logs a traceback per socket and closes
-it with 1011; a page opened during the outage got an HTTP 500 handshake. Pages then retried
-like after any server error, without saying why.
+does when Redis goes away under daphne (tests/test_faults.py): the blocking read every
+process keeps open on Redis fails at once, each board socket's receive loop raises
+`redis.exceptions.ConnectionError` in turn, and daphne would log a traceback per socket,
+close it with 1011 and answer a page opening meanwhile with an HTTP 500 handshake; pages
+would retry like after any server error, without saying why.
 
 Instead, every board socket of the process is closed with 4503 ("try again later", also
 for a page that connects during the outage, whose socket is accepted just to say so), and
