@@ -19,8 +19,9 @@ from .spreadsheet import XLSX_CONTENT_TYPE, render_csv, render_xlsx
 SCALES = {"1": 1, "2": 2, "3": 3}
 
 
-def _download(content, content_type, shot, extension):
-    name = f"{slugify(shot.title) or 'journeyboard'}-{shot.day.isoformat()}.{extension}"
+def _download(content, content_type, title, day, extension):
+    """An attachment named after the board and the day: "webshop-journey-2026-05-12.png"."""
+    name = f"{slugify(title) or 'journeyboard'}-{day.isoformat()}.{extension}"
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
@@ -34,7 +35,7 @@ def board_png(request, board_id):
     if scale is None:
         return refusal(_("scale must be 1, 2 or 3."), status=400)
     shot = board_snapshot(board)
-    return _download(render_png(shot, scale=scale), "image/png", shot, "png")
+    return _download(render_png(shot, scale=scale), "image/png", shot.title, shot.day, "png")
 
 
 @login_required
@@ -42,7 +43,7 @@ def board_png(request, board_id):
 def board_pdf(request, board_id):
     board = get_board_for_user(request.user, board_id)
     shot = board_snapshot(board)
-    return _download(render_pdf(shot), "application/pdf", shot, "pdf")
+    return _download(render_pdf(shot), "application/pdf", shot.title, shot.day, "pdf")
 
 
 # Spreadsheet (CSV, XLSX) and Markdown: the board's content for the meeting after the
@@ -50,10 +51,7 @@ def board_pdf(request, board_id):
 
 
 def _board_download(content, content_type, board, extension):
-    name = f"{slugify(board.title) or 'journeyboard'}-{timezone.localdate().isoformat()}.{extension}"
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return _download(content, content_type, board.title, timezone.localdate(), extension)
 
 
 @login_required
