@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "template_partials",
     "journeyboard.accounts",
     "journeyboard.boards",
+    "journeyboard.realtime",  # subscribes to board changes (realtime/apps.py)
 ]
 
 MIDDLEWARE = [

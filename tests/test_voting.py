@@ -25,7 +25,7 @@ from journeyboard.boards.models import BoardEvent, Card, Membership, Role, Vote,
 from journeyboard.boards.voting import close_round, ranking, start_round, toggle_vote
 from journeyboard.export.png import VOTE, layout, render_png
 from journeyboard.export.snapshot import board_snapshot
-from journeyboard.realtime.fragments import render_change
+from journeyboard.boards.fragments import render_change
 from tests.base import HTMX, BoardChangeTestCase, board_state, make_user
 
 FACILITATOR_ONLY = "Only a facilitator can do that."

@@ -2,7 +2,8 @@
 
 A service opens `board_change(board_id)`, which takes the board's row lock inside a
 transaction; it changes what it must and calls `record(...)`, which bumps the revision,
-stores the event and schedules the broadcast for after the commit. Holding the board's
+stores the event and announces it once the transaction commits (signals.change_committed:
+the live-update side listens; the domain does not know it). Holding the board's
 lock for the whole change is what keeps card and phase positions gap-free when two
 people drag cards of the same lane at the same moment.
 """
@@ -15,10 +16,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from journeyboard.realtime.broadcast import broadcast_change
-from journeyboard.realtime.origin import current_client, produced_revision
-
 from .models import Board, BoardEvent
+from .origin import current_client, produced_revision
+from .signals import change_committed
 
 
 @contextmanager
@@ -61,7 +61,7 @@ def fresh(queryset, pk):
 
 
 def record(board, actor, kind, **data):
-    """Bump the revision, store the event and broadcast it once the transaction commits."""
+    """Bump the revision, store the event and announce it once the transaction commits."""
     board.revision += 1
     board.updated_at = timezone.now()
     Board.objects.filter(pk=board.pk).update(revision=board.revision, updated_at=board.updated_at)
@@ -75,7 +75,7 @@ def record(board, actor, kind, **data):
     )
     origin = current_client.get()
     produced_revision.set(board.revision)
-    transaction.on_commit(lambda: broadcast_change(event, origin))
+    transaction.on_commit(lambda: change_committed.send(sender=BoardEvent, event=event, origin=origin))
     return event
 
 

@@ -6,6 +6,7 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from journeyboard.boards.fragments import render_change
 from .languages import languages_to_render
 from .outage import LAYER_ERRORS
 
@@ -29,12 +30,15 @@ def change_message(event, origin, html):
     }
 
 
+def on_change_committed(sender, event, origin, **kwargs):
+    """Receives boards.signals.change_committed (connected in apps.py)."""
+    broadcast_change(event, origin)
+
+
 def broadcast_change(event, origin=""):
     """Called after commit: the change is saved whatever happens here, so a broken
     channel layer (Redis down) is logged and must not turn a saved edit into an error.
     Pages that miss it catch up by revision when their socket reconnects."""
-    from .fragments import render_change  # the boards app imports this module
-
     layer = get_channel_layer()
     if layer is None:
         return

@@ -28,9 +28,9 @@ from journeyboard.boards.models import Card, Phase, Role
 
 from . import budget, languages, outage, protocol
 from .broadcast import board_group
-from .fragments import render_resync
+from journeyboard.boards.fragments import render_resync
 from .origin import current_client, valid_client_id
-from .presence import person
+from journeyboard.boards.presence import person
 
 logger = logging.getLogger("journeyboard.realtime")
 

@@ -7,15 +7,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from journeyboard.realtime.origin import new_client_id
-from journeyboard.realtime.presence import person
-
 from ..access import get_board_for_user, guest_of, refuse_guests
 from ..catalog import Channel
 from ..forms import BoardCreateForm, BoardEditForm, ImportForm, with_current_values
 from ..lifecycle import create_board, delete_board, duplicate_board, update_board
 from ..models import Membership
+from ..origin import new_client_id
 from ..personas import personas_of
+from ..presence import person
 from ..rendering import board_context, board_settings, render_board_fragment
 from ..timer import timer_context
 from ..voting import voting_bar

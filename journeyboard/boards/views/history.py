@@ -1,7 +1,7 @@
 """The history panel, undo and redo.
 
 Undo and redo answer with the change they made rendered exactly as the broadcast renders
-it for everybody else (realtime/fragments.py: out-of-band swaps for this page's role and
+it for everybody else (boards/fragments.py: out-of-band swaps for this page's role and
 language). The broadcast skips the page that made the change, so this answer is how that
 page shows it, through the same partials; the buttons post with `hx-swap="none"`, and htmx
 still applies out-of-band swaps. An `HX-Trigger` event carries a sentence for the toast.
@@ -15,9 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
-from journeyboard.realtime.fragments import render_change
-
 from ..access import get_board_for_user
+from ..fragments import render_change
 from ..history import Refused, redo, undo
 from ..rendering import viewer_flags
 from ..timeline import describe_one, history_page
