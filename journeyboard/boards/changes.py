@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .events import kind_of
 from .models import Board, BoardEvent
 from .origin import current_client, produced_revision
 from .signals import change_committed
@@ -61,7 +62,11 @@ def fresh(queryset, pk):
 
 
 def record(board, actor, kind, **data):
-    """Bump the revision, store the event and announce it once the transaction commits."""
+    """Bump the revision, store the event and announce it once the transaction commits.
+
+    `kind` must be declared in events.py, with data that fits its declaration: a change
+    that nothing knows how to show, undo or tell is refused (events.UnknownEvent)."""
+    kind_of(kind).check(data)
     board.revision += 1
     board.updated_at = timezone.now()
     Board.objects.filter(pk=board.pk).update(revision=board.revision, updated_at=board.updated_at)

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.functional import SimpleLazyObject
 
+from .access import can_write
 from .catalog import EMOTIONS, Channel, Kind, Segment, label
 from .comments import with_comment_count
 from .curve import MOODS, emotion_curve
@@ -146,8 +147,7 @@ def viewer_flags(board):
     return {
         "board": board,
         "board_url": board.get_absolute_url(),
-        # A locked board is being presented: only facilitators keep their controls.
-        "can_write": membership.can_write and (not board.locked or membership.is_facilitator),
+        "can_write": can_write(membership, board.locked),
         "is_owner": membership.is_owner,
         "is_facilitator": membership.is_facilitator,
         "segments": Segment.choices,

@@ -6,6 +6,7 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from journeyboard.boards.events import known
 from journeyboard.boards.fragments import render_change
 from .languages import languages_to_render
 from .outage import LAYER_ERRORS
@@ -23,8 +24,8 @@ def change_message(event, origin, html):
         "type": "board.change",
         "revision": event.revision,
         "kind": event.kind,
-        # Consumers read the data of membership changes only (to close or re-role a socket).
-        "data": event.data if event.kind.startswith("member.") else {},
+        # Consumers read the data of changes of access only (whose rights changed, events.py).
+        "data": event.data if known(event.kind) and known(event.kind).changes_access else {},
         "origin": origin,
         "html": html,  # {language: {role: html}}, see fragments.render_change
     }

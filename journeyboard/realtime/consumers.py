@@ -22,9 +22,10 @@ from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from journeyboard.boards.access import get_board_for_user
+from journeyboard.boards.access import get_board_for_user, shown_role
 from journeyboard.boards.cards import move_card
-from journeyboard.boards.models import Card, Phase, Role
+from journeyboard.boards.events import known
+from journeyboard.boards.models import Card, Membership, Phase
 
 from . import budget, languages, outage, protocol
 from .broadcast import board_group
@@ -40,14 +41,6 @@ CLOSE_NOT_A_MEMBER = 4404
 CLOSE_TOO_MANY_MESSAGES = 4429
 CLOSE_SERVER_ERROR = 1011
 CLOSE_LIVE_PAUSED = outage.CLOSE_LIVE_PAUSED  # 4503: Redis or the database unreachable, the page retries
-
-# Changes the page that made them gets back too. A dragged card already sits where it
-# was dropped, but concurrent moves may have committed in another order: the lanes as
-# the server has them (the whole card lists) make all pages agree.
-ECHOED = {"card.moved"}
-
-# A facilitator locking or unlocking the board changes what everyone else may do.
-LOCK_EVENTS = {"board.locked", "board.unlocked"}
 
 CURSOR_RATE = 30  # per second and connection; browsers send at most ~20
 FOLLOW_RATE = 15  # follow-mode positions, per second and connection; browsers send at most ~10
@@ -121,10 +114,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_NOT_A_MEMBER)
             return
         self.user = user
-        self.role = board.membership.role
-        # With the lock, these decide whose HTML this page gets (shown_role).
-        self.facilitator = board.membership.is_facilitator
-        self.locked = board.locked
+        # With the lock, the membership decides whose HTML this page gets (shown_role).
+        self.membership, self.locked = board.membership, board.locked
         self.client_id = valid_client_id(_query(self.scope).get("client", ""))
         self.conn = uuid.uuid4().hex[:12]
         self.person = person(user)
@@ -231,19 +222,14 @@ class BoardConsumer(AsyncWebsocketConsumer):
     async def board_change(self, message):
         if self.group is None:
             return
-        data = message["data"]
-        if message["kind"] == "member.removed" and data.get("user") == self.user.pk:
-            await self.close_with(CLOSE_NOT_A_MEMBER)
-            return
-        if message["kind"] == "member.added" and data.get("user") == self.user.pk:
-            self.role = data["role"]
-            await self.send_json({"type": "role", "role": self.role})
-        if message["kind"] == "member.facilitator" and data.get("user") == self.user.pk:
-            self.facilitator = data["facilitator"]
-            await self.send_json({"type": "role", "role": self.role})  # the page reloads for its controls
-        if message["kind"] in LOCK_EVENTS:
-            self.locked = message["kind"] == "board.locked"
-        if message["origin"] and message["origin"] == self.client_id and message["kind"] not in ECHOED:
+        kind = known(message["kind"])
+        if kind is None:
+            return  # sent by a newer version during a rolling deploy: its page reloads soon
+        if kind.changes_access and message["data"].get("user", self.user.pk) == self.user.pk:
+            # This member's rights changed (or everyone's, with the lock): ask access.py again.
+            if not await self.reconsider_access():
+                return
+        if message["origin"] and message["origin"] == self.client_id and not kind.echoed:
             return  # this page made the change and shows it already
         html = message.get("html")
         if html is None:
@@ -256,6 +242,20 @@ class BoardConsumer(AsyncWebsocketConsumer):
         fragment = html[self.language].get(self.shown_role())
         if fragment:
             await self.send(text_data=fragment)
+
+    async def reconsider_access(self):
+        """Re-read this member's membership and the lock; False once no longer a member
+        (the socket is closed). A new role, or becoming or ceasing to be a facilitator,
+        tells the page, which reloads for its controls."""
+        membership = await database_sync_to_async(self._membership_now)()
+        if membership is None:
+            await self.close_with(CLOSE_NOT_A_MEMBER)
+            return False
+        before = (self.membership.role, self.membership.is_facilitator)
+        self.membership, self.locked = membership, membership.board.locked
+        if (membership.role, membership.is_facilitator) != before:
+            await self.send_json({"type": "role", "role": membership.role})
+        return True
 
     async def presence_join(self, message):
         if self.group is None:
@@ -340,17 +340,17 @@ class BoardConsumer(AsyncWebsocketConsumer):
 
     def _resync_if_behind(self, revision):
         board = get_board_for_user(self.user, self.board_id)
-        self.locked, self.facilitator = board.locked, board.membership.is_facilitator
+        self.membership, self.locked = board.membership, board.locked
         if revision == board.revision:
             return board, None
         return board, render_resync(board, self.shown_role(), self.language)
 
     def shown_role(self):
-        """Whose HTML this page gets: while the board is locked for presenting, members who
-        are not facilitators get the viewer's (no controls), whatever their role."""
-        if self.locked and not (self.role == Role.OWNER or self.facilitator):
-            return Role.VIEWER
-        return self.role
+        """Whose HTML this page gets (access.shown_role: the lock takes controls away)."""
+        return shown_role(self.membership, self.locked)
+
+    def _membership_now(self):
+        return Membership.objects.select_related("board").filter(board_id=self.board_id, user=self.user).first()
 
     def _check_card(self, card_id):
         get_board_for_user(self.user, self.board_id, write=True)

@@ -10,13 +10,12 @@ still applies out-of-band swaps. An `HX-Trigger` event carries a sentence for th
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from ..access import get_board_for_user
-from ..fragments import render_change
+from ..fragments import render_answer
 from ..history import Refused, redo, undo
 from ..rendering import viewer_flags
 from ..timeline import describe_one, history_page
@@ -59,9 +58,6 @@ def _step(request, board_id, service, message, subject):
         event = service(request.user, board)
     except Refused as refused:
         return refusal(str(refused), status=409)
-    language = get_language()
-    html = render_change(event, [language])
-    role = board.membership.role
-    response = HttpResponse(html[language][role] if html else "")
+    response = HttpResponse(render_answer(event, board.membership))
     what = describe_one(board, subject(event))
     return trigger_client_event(response, "jb:history-step", {"message": message % {"what": what}})
