@@ -48,6 +48,22 @@ def reverting(event):
         _reverting.reset(token)
 
 
+# The events recorded inside `collecting()`, for the view that answers with them.
+_collected = ContextVar("journeyboard_collected", default=None)
+
+
+@contextmanager
+def collecting():
+    """Yield a list that receives every event recorded inside: a view answers the request
+    that made a change with the change itself, rendered as the broadcast renders it."""
+    events = []
+    token = _collected.set(events)
+    try:
+        yield events
+    finally:
+        _collected.reset(token)
+
+
 class Gone(Http404):
     """What a change was about was deleted by someone else meanwhile (answered as 404)."""
 
@@ -80,6 +96,9 @@ def record(board, actor, kind, **data):
     )
     origin = current_client.get()
     produced_revision.set(board.revision)
+    collected = _collected.get()
+    if collected is not None:
+        collected.append(event)
     transaction.on_commit(lambda: change_committed.send(sender=BoardEvent, event=event, origin=origin))
     return event
 
