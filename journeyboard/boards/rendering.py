@@ -1,7 +1,6 @@
 """What the board templates need, loaded in a constant number of queries."""
 
 from collections import Counter, defaultdict
-from functools import lru_cache
 from itertools import groupby
 
 from django.db.models import Aggregate, CharField, Count
@@ -49,12 +48,9 @@ def with_badges(cards, board_id=None):
     return with_votes(with_comment_count(cards), board_id)
 
 
-@lru_cache(maxsize=256)
 def badged_cards(board_id):
     """Cards with their badge counts (the votes of `board_id`'s round), to fetch and render
-    cards of that board. Built once per board and only ever cloned
-    (`.filter(...)`): building the badge subqueries cost more than running them, on every
-    board page and twice for every card change (its request, its broadcast)."""
+    cards of that board."""
     return with_badges(Card.objects.all(), board_id)
 
 

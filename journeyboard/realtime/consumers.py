@@ -15,7 +15,6 @@ from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.consumer import get_handler_name
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -29,6 +28,7 @@ from journeyboard.boards.models import Card, Membership, Phase
 
 from . import budget, languages, outage, protocol
 from .broadcast import board_group
+from .dispatch import DirectDispatch
 from journeyboard.boards.fragments import render_resync
 from .origin import current_client, valid_client_id
 from journeyboard.boards.presence import person
@@ -46,7 +46,7 @@ CURSOR_RATE = 30  # per second and connection; browsers send at most ~20
 FOLLOW_RATE = 15  # follow-mode positions, per second and connection; browsers send at most ~10
 
 
-class BoardConsumer(AsyncWebsocketConsumer):
+class BoardConsumer(DirectDispatch, AsyncWebsocketConsumer):
     group = None
     accepted = False
     paused = False  # set by outage.py: closing with 4503, nothing more is sent
@@ -60,16 +60,6 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await outage.pause_live_updates(self, error)
         except outage.DATABASE_ERRORS as error:
             await outage.pause_for_database(self, error)
-
-    async def dispatch(self, message):
-        # Channels closes stale database connections before every handler: a trip to the
-        # sync thread and back for each message of each socket, fifty for one edit on a
-        # board that fifty pages have open. These handlers reach the database only through
-        # database_sync_to_async, which closes stale connections itself, so skip the trip.
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"no handler for message type {message['type']}")
-        await handler(message)
 
     async def accept(self, subprotocol=None, headers=None):
         await super().accept(subprotocol, headers)
