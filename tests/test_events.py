@@ -5,6 +5,7 @@ refused when it is recorded."""
 import ast
 import re
 from pathlib import Path
+from unittest import mock
 
 from django.template.loader import get_template
 from django.test import SimpleTestCase
@@ -13,6 +14,8 @@ from journeyboard.boards.changes import board_change, record
 from journeyboard.boards.events import KINDS, EventKind, UnknownEvent, kind_of
 from journeyboard.boards.history import Undoable
 from journeyboard.boards.models import Board, BoardEvent
+from journeyboard.boards.origin import current_client
+from journeyboard.boards.signals import change_committed
 
 from .base import BaseTestCase
 
@@ -108,3 +111,41 @@ class RecordTests(BaseTestCase):
             with board_change(self.board.pk) as board:
                 record(board, self.owner, "link.revoked", link=1, secret="x")
         self.assertEqual(BoardEvent.objects.count(), events)
+
+
+class AnnouncementTests(BaseTestCase):
+    """`record` announces a change through boards.signals.change_committed once it is
+    committed; the realtime app listens (realtime/apps.py), the domain does not know it."""
+
+    def setUp(self):
+        super().setUp()
+        self.heard = []
+        change_committed.connect(self.listen)
+        self.addCleanup(change_committed.disconnect, self.listen)
+
+    def listen(self, sender, event, origin, **kwargs):
+        self.heard.append((event.kind, event.revision, origin))
+
+    def test_a_committed_change_is_announced_with_its_origin(self):
+        token = current_client.set("a" * 32)
+        try:
+            with self.captureOnCommitCallbacks(execute=True):
+                with board_change(self.board.pk) as board:
+                    event = record(board, self.owner, "link.revoked", link=1)
+        finally:
+            current_client.reset(token)
+        self.assertEqual(self.heard, [("link.revoked", event.revision, "a" * 32)])
+
+    def test_a_change_rolled_back_is_not_announced(self):
+        with self.captureOnCommitCallbacks(execute=True):
+            with self.assertRaises(RuntimeError), board_change(self.board.pk) as board:
+                record(board, self.owner, "link.revoked", link=1)
+                raise RuntimeError("the change fails after recording")
+        self.assertEqual(self.heard, [])
+
+    def test_the_live_updates_listen(self):
+        with mock.patch("journeyboard.realtime.broadcast.broadcast_change") as broadcast:
+            with self.captureOnCommitCallbacks(execute=True):
+                with board_change(self.board.pk) as board:
+                    event = record(board, self.owner, "link.revoked", link=1)
+        broadcast.assert_called_once_with(event, "")

@@ -206,7 +206,7 @@ def card_alterations(before, after):
     card_state (None before it was created, after it was deleted): the lanes whose channel
     footer changed (a card with a channel came, went or changed channel) and whether the
     emotion curve moved (an emotion came, went or changed in a lane). A new title or note
-    alters neither. The HTTP answers and the broadcasts both send only these."""
+    alters neither. A card change sends only these (fragments.py), to every page."""
     channelled, curve = [], False
     for phase_id in dict.fromkeys(state[0] for state in (before, after) if state):
         (channel_was, emotion_was), (channel_now, emotion_now) = _in_lane(before, phase_id), _in_lane(after, phase_id)

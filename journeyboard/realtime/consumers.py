@@ -24,14 +24,14 @@ from django.utils.translation import gettext as _
 from journeyboard.boards.access import get_board_for_user, shown_role
 from journeyboard.boards.cards import move_card
 from journeyboard.boards.events import known
+from journeyboard.boards.fragments import render_resync
 from journeyboard.boards.models import Card, Membership, Phase
+from journeyboard.boards.presence import person
 
 from . import budget, languages, outage, protocol
 from .broadcast import board_group
 from .dispatch import DirectDispatch
-from journeyboard.boards.fragments import render_resync
 from .origin import current_client, valid_client_id
-from journeyboard.boards.presence import person
 
 logger = logging.getLogger("journeyboard.realtime")
 
@@ -191,6 +191,9 @@ class BoardConsumer(DirectDispatch, AsyncWebsocketConsumer):
         self.editing = card
         await self.group_send("editing.changed", card=card)
 
+    # Public contract (documented with the other frames): a move over the socket goes
+    # through the same service, is recorded and broadcast like one over HTTP, and comes
+    # back to this page too (events.py: card.moved is `echoed`).
     async def on_card_move(self, card, phase, position):
         await database_sync_to_async(self._move)(card, phase, position)
 
@@ -212,14 +215,12 @@ class BoardConsumer(DirectDispatch, AsyncWebsocketConsumer):
     async def board_change(self, message):
         if self.group is None:
             return
-        kind = known(message["kind"])
-        if kind is None:
-            return  # sent by a newer version during a rolling deploy: its page reloads soon
-        if kind.changes_access and message["data"].get("user", self.user.pk) == self.user.pk:
+        kind = known(message["kind"])  # None: sent by a newer version during a deploy
+        if kind and kind.changes_access and message["data"].get("user", self.user.pk) == self.user.pk:
             # This member's rights changed (or everyone's, with the lock): ask access.py again.
             if not await self.reconsider_access():
                 return
-        if message["origin"] and message["origin"] == self.client_id and not kind.echoed:
+        if message["origin"] and message["origin"] == self.client_id and not (kind and kind.echoed):
             return  # this page made the change and shows it already
         html = message.get("html")
         if html is None:
