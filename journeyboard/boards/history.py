@@ -9,16 +9,17 @@ redo, and so on: even depths are "doing", odd depths are "undoing".
 
 The stacks of one person (the actor), newest first:
 
-- **Undo** takes their newest event of an undoable kind (events.py, `undo`) at an even depth that
-  nothing reverts yet: an original change or a redo. Undone events are skipped, so
-  pressing undo again walks further back.
+- **Undo** takes their newest event of an undoable kind (events.py, `undo`) at an even
+  depth that nothing reverts yet: an original change or a redo. Undone events are
+  skipped, so pressing undo again walks further back.
 - **Redo** takes their newest event at an odd depth (an undo) that nothing reverts yet,
   as long as they made no new original change after it: a new change clears the redo
   stack, as in any editor.
 
-Only board content can be undone (the kinds events.py gives an `undo`). Membership, share links, the lock, the timer
-and votes are workshop state: undoing one of them under everybody's eyes would surprise
-more than help, and comments belong to their authors. The history panel says so.
+Only board content can be undone (the kinds events.py gives an `undo`). Membership, share
+links, the lock, the timer and votes are workshop state: undoing one of them under
+everybody's eyes would surprise more than help, and comments belong to their authors.
+The history panel says so.
 
 **Someone else's change wins.** An undo (or redo) is refused, and nothing changes, when
 someone else changed what it would change after it was made: the same field of the same

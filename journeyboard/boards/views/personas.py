@@ -1,5 +1,6 @@
-"""Persona endpoints: the side panel of the board page. A change answers with itself as
-every other page gets it (answers.py): the panel and the toolbar's count, out of band."""
+"""Persona endpoints: the side panel of the board page. Adding or deleting a persona
+re-renders the panel (and the toolbar's count out of band); editing one answers with
+that persona alone."""
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
@@ -7,12 +8,10 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from ..access import get_board_for_user
-from ..changes import collecting
 from ..forms import PersonaForm, with_current_values
 from ..models import Persona
 from ..personas import create_persona, delete_persona, personas_of, update_persona
 from ..rendering import viewer_flags
-from .answers import changed
 
 PERSONAS_TEMPLATE = "boards/personas.html"
 
@@ -31,6 +30,10 @@ def _render(request, board, name, status=200, **extra):
     return render(request, f"{PERSONAS_TEMPLATE}#{name}", {**viewer_flags(board), **extra}, status=status)
 
 
+def _panel(request, board):
+    return _render(request, board, "personas-changed", personas=personas_of(board))
+
+
 @login_required
 @require_GET
 def persona_list(request, board_id):
@@ -47,9 +50,8 @@ def persona_create(request, board_id):
         response = _render(request, board, "persona-add-form", status=422, add_persona_form=form)
         # The panel was the target for a new persona; the errors belong in the form itself.
         return retarget(reswap(response, "outerHTML"), "#add-persona")
-    with collecting() as made:
-        create_persona(request.user, board, **form.cleaned_data)
-    return changed(board, made)
+    create_persona(request.user, board, **form.cleaned_data)
+    return _panel(request, board)
 
 
 @login_required
@@ -77,18 +79,16 @@ def persona_update(request, board_id, persona_id):
     if not form.is_valid():
         # Fresh from the database: the failed form has written its bad values onto `persona`.
         return _render(request, board, "persona-form", status=422, persona=_persona(board, persona_id), form=form)
-    with collecting() as made:
-        update_persona(request.user, persona, **{name: form.cleaned_data[name] for name in fields})
-    return changed(board, made)
+    persona = update_persona(request.user, persona, **{name: form.cleaned_data[name] for name in fields})
+    return _render(request, board, "persona", persona=persona)
 
 
 @login_required
 @require_POST
 def persona_delete(request, board_id, persona_id):
     board = get_board_for_user(request.user, board_id, write=True)
-    with collecting() as made:
-        delete_persona(request.user, _persona(board, persona_id))
-    return changed(board, made)
+    delete_persona(request.user, _persona(board, persona_id))
+    return _panel(request, board)
 
 
 def persona_list_or_create(request, board_id):
