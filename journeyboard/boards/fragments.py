@@ -56,6 +56,11 @@ def _altered(board, counted, before, after):
     return {**lane_tallies(counted, channelled), **_curve(board, curve)}
 
 
+# --- renderers, named by the kinds of change in events.py ------------------------------
+# Each takes the board and the event's data and returns (partial of broadcast.html,
+# context), or None when there is nothing to show any more.
+
+
 def card_created(board, data):
     card = _card(board, data["card"])
     if card is None:
@@ -176,6 +181,9 @@ def vote(board, data):
     card_id = data.get("card")
     card = card_id and with_votes(Card.objects.filter(pk=card_id).only("id"), board.pk).first()
     return "vote", {"card": card, "voting_for": data["user"]}
+
+
+# --- rendering ---------------------------------------------------------------------------
 
 
 def _render(name, board, role, context):

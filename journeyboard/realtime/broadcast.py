@@ -8,6 +8,7 @@ from channels.layers import get_channel_layer
 
 from journeyboard.boards.events import known
 from journeyboard.boards.fragments import render_change
+
 from .languages import languages_to_render
 from .outage import LAYER_ERRORS
 
@@ -25,7 +26,7 @@ def change_message(event, origin, html):
         "revision": event.revision,
         "kind": event.kind,
         # Consumers read the data of changes of access only (whose rights changed, events.py).
-        "data": event.data if known(event.kind) and known(event.kind).changes_access else {},
+        "data": event.data if getattr(known(event.kind), "changes_access", False) else {},
         "origin": origin,
         "html": html,  # {language: {role: html}}, see fragments.render_change
     }

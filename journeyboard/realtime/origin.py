@@ -10,7 +10,8 @@ import re
 
 from journeyboard.boards.origin import current_client, new_client_id, produced_revision
 
-# The client id and the revision live with the domain, which records them; pages and tests reach them here too.
+# The client id and the revision live with the domain, which records them; the HTTP side
+# (and tests) reach them here too.
 __all__ = ["CLIENT_HEADER", "REVISION_HEADER", "current_client", "new_client_id", "produced_revision"]
 
 CLIENT_HEADER = "X-Journeyboard-Client"
