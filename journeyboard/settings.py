@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "journeyboard.accounts",
     "journeyboard.boards",
     "journeyboard.export",  # the export_board command
+    "journeyboard.realtime",  # subscribes to board changes (realtime/apps.py)
 ]
 
 MIDDLEWARE = [

@@ -7,7 +7,7 @@ import pytest
 from openpyxl import load_workbook
 
 from journeyboard.boards.models import Board
-from tests.test_browser_board import BrowserTestCase
+from tests.browsing import BrowserTestCase
 
 pytestmark = pytest.mark.browser
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from journeyboard.boards.cards import create_card, delete_card, move_card, update_card
+from journeyboard.boards.events import KINDS
 from journeyboard.boards.lifecycle import update_board
 from journeyboard.boards.members import add_member, remove_member
 from journeyboard.boards.models import BoardEvent, Phase, Role
@@ -233,8 +234,8 @@ async def test_every_kind_of_change_is_broadcast(crew, kind, make_change):
     assert await orm(lambda: BoardEvent.objects.filter(board=crew.board).last().kind)() == kind
     layout = await orm(lambda: [p.pk for p in Phase.objects.filter(board=crew.board).order_by("position")])()
     # The tab that made the change shows it already; only moves come back to it
-    # (consumers.ECHOED), so that concurrent drags end in the server's order everywhere.
-    receivers = (origin, editor, viewer, owner) if kind in consumers.ECHOED else (editor, viewer, owner)
+    # (events.py: `echoed`), so that concurrent drags end in the server's order everywhere.
+    receivers = (origin, editor, viewer, owner) if KINDS[kind].echoed else (editor, viewer, owner)
     received = {}
     for ws in receivers:
         html = received[ws] = await receive_html(ws)
@@ -539,7 +540,7 @@ async def test_card_move_over_the_socket(crew):
     await a.send_json_to({"type": "card.move", "card": crew.ad.pk, "phase": crew.phases[1].pk, "position": 0})
 
     html = await receive_html(b)
-    # The tab that dragged the card gets the server's placement back too (ECHOED), as its
+    # The tab that dragged the card gets the server's placement back too (events.py: `echoed`), as its
     # editor sees it.
     echo = await receive_html(a)
     assert edit_control(crew, crew.ad) in echo and "hx-get" not in html

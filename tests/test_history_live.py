@@ -31,7 +31,7 @@ async def test_an_undone_move_is_broadcast_as_both_lanes(crew):
     start = await lanes(crew.board.pk)
 
     await change(move_card, crew.editor, crew.ad, crew.phases[1], 0, origin=a.client_id)
-    for ws in (a, b, c):  # a move comes back to its own tab too (consumers.ECHOED)
+    for ws in (a, b, c):  # a move comes back to its own tab too (events.py: `echoed`)
         await receive_html(ws)
 
     response = await orm(post_as_tab)(crew, crew.editor, a.client_id, "undo/", {})

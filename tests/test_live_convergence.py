@@ -12,7 +12,7 @@ htmx does:
 - `hx-swap-oob="true"` on `count-P` / `board-revision` replaces the lane's card count /
   the page's revision.
 
-A move is echoed to the page that made it too (consumers.ECHOED): the page then puts the
+A move is echoed to the page that made it too (events.py: `echoed`): the page then puts the
 card where the server put it, which is what should make every page agree on the order.
 
 These are transactional tests for the reasons given in tests/realtime.py, whose

@@ -11,7 +11,7 @@ import pytest
 
 from journeyboard.boards.cards import create_card
 from journeyboard.boards.sharing import create_link, join_as_guest, set_facilitator, set_locked
-from journeyboard.realtime.fragments import render_resync
+from journeyboard.boards.fragments import render_resync
 from tests.realtime import (
     change,
     close_all,

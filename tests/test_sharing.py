@@ -13,7 +13,7 @@ from django.utils.html import escape
 from journeyboard.boards.lifecycle import create_board, delete_board
 from journeyboard.boards.models import Board, BoardEvent, Card, Guest, Membership, Role, ShareLink
 from journeyboard.boards.sharing import create_link, join_as_guest, join_by_link, revoke_link, set_facilitator, set_locked
-from journeyboard.realtime.presence import person
+from journeyboard.boards.presence import person
 from tests.base import HTMX, BaseTestCase, board_state
 
 User = get_user_model()

@@ -26,7 +26,7 @@ from journeyboard.boards.voting import close_round, ranking, start_round, toggle
 from journeyboard.export.layout import layout
 from journeyboard.export.png import render_png
 from journeyboard.export.snapshot import board_snapshot
-from journeyboard.realtime.fragments import render_change
+from journeyboard.boards.fragments import render_change
 from journeyboard.theme import VOTE
 from tests.base import HTMX, BoardChangeTestCase, board_state, make_user
 

@@ -2,7 +2,8 @@
 
 A service opens `board_change(board_id)`, which takes the board's row lock inside a
 transaction; it changes what it must and calls `record(...)`, which bumps the revision,
-stores the event and schedules the broadcast for after the commit. Holding the board's
+stores the event and announces it once the transaction commits (signals.change_committed:
+the live-update side listens; the domain does not know it). Holding the board's
 lock for the whole change is what keeps card and phase positions gap-free when two
 people drag cards of the same lane at the same moment.
 """
@@ -15,10 +16,10 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from journeyboard.realtime.broadcast import broadcast_change
-from journeyboard.realtime.origin import current_client, produced_revision
-
+from .events import kind_of
 from .models import Board, BoardEvent
+from .origin import current_client, produced_revision
+from .signals import change_committed
 
 
 @contextmanager
@@ -47,6 +48,22 @@ def reverting(event):
         _reverting.reset(token)
 
 
+# The events recorded inside `collecting()`, for the view that answers with them.
+_collected = ContextVar("journeyboard_collected", default=None)
+
+
+@contextmanager
+def collecting():
+    """Yield a list that receives every event recorded inside: a view answers the request
+    that made a change with the change itself, rendered as the broadcast renders it."""
+    events = []
+    token = _collected.set(events)
+    try:
+        yield events
+    finally:
+        _collected.reset(token)
+
+
 class Gone(Http404):
     """What a change was about was deleted by someone else meanwhile (answered as 404)."""
 
@@ -61,7 +78,11 @@ def fresh(queryset, pk):
 
 
 def record(board, actor, kind, **data):
-    """Bump the revision, store the event and broadcast it once the transaction commits."""
+    """Bump the revision, store the event and announce it once the transaction commits.
+
+    `kind` must be declared in events.py, with data that fits its declaration: a change
+    that nothing knows how to show, undo or tell is refused (events.UnknownEvent)."""
+    kind_of(kind).check(data)
     board.revision += 1
     board.updated_at = timezone.now()
     Board.objects.filter(pk=board.pk).update(revision=board.revision, updated_at=board.updated_at)
@@ -75,7 +96,10 @@ def record(board, actor, kind, **data):
     )
     origin = current_client.get()
     produced_revision.set(board.revision)
-    transaction.on_commit(lambda: broadcast_change(event, origin))
+    collected = _collected.get()
+    if collected is not None:
+        collected.append(event)
+    transaction.on_commit(lambda: change_committed.send(sender=BoardEvent, event=event, origin=origin))
     return event
 
 

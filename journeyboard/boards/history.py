@@ -9,16 +9,17 @@ redo, and so on: even depths are "doing", odd depths are "undoing".
 
 The stacks of one person (the actor), newest first:
 
-- **Undo** takes their newest event of an undoable kind (UNDOABLE) at an even depth that
-  nothing reverts yet: an original change or a redo. Undone events are skipped, so
-  pressing undo again walks further back.
+- **Undo** takes their newest event of an undoable kind (events.py, `undo`) at an even
+  depth that nothing reverts yet: an original change or a redo. Undone events are
+  skipped, so pressing undo again walks further back.
 - **Redo** takes their newest event at an odd depth (an undo) that nothing reverts yet,
   as long as they made no new original change after it: a new change clears the redo
   stack, as in any editor.
 
-Only board content can be undone (UNDOABLE). Membership, share links, the lock, the timer
-and votes are workshop state: undoing one of them under everybody's eyes would surprise
-more than help, and comments belong to their authors. The history panel says so.
+Only board content can be undone (the kinds events.py gives an `undo`). Membership, share
+links, the lock, the timer and votes are workshop state: undoing one of them under
+everybody's eyes would surprise more than help, and comments belong to their authors.
+The history panel says so.
 
 **Someone else's change wins.** An undo (or redo) is refused, and nothing changes, when
 someone else changed what it would change after it was made: the same field of the same
@@ -42,6 +43,7 @@ from django.utils.translation import gettext as _
 
 from .cards import CARD_FIELDS, create_card, delete_card, move_card, update_card
 from .changes import board_change, reverting
+from .events import UNDOABLE_KINDS, known
 from .lifecycle import update_board
 from .models import BoardEvent, Card, Persona, Phase
 from .personas import create_persona, delete_persona, update_persona
@@ -243,38 +245,40 @@ def _has(*keys):
 
 @dataclass(frozen=True)
 class Undoable:
-    """How one kind of event is undone."""
+    """How one kind of event is undone (events.py names one per undoable kind)."""
 
     possible: Callable  # data -> bool: recorded with what undo needs, and not a no-op
     touches: Callable  # (data, ids, board_id) -> {(type, id, aspect)}
     revert: Callable  # (actor, board, data, ids): applies the inverse through a service
 
 
-UNDOABLE = {
-    "card.created": Undoable(_always, _card_whole, _uncreate_card),
-    "card.updated": Undoable(_changes_something, _fields_of("card"), _unedit_card),
-    "card.moved": Undoable(_moved, _card_move, _unmove_card),
-    "card.deleted": Undoable(_has("position"), _card_whole, _undelete_card),
-    "phase.created": Undoable(_always, _phase_whole, _uncreate_phase),
-    "phase.updated": Undoable(_changes_something, _fields_of("phase"), _unedit_phase),  # name, colour, KPI…
-    "phase.moved": Undoable(_moved, _phase_move, _unmove_phase),
-    "phase.deleted": Undoable(_has("position", "deleted_cards"), _phase_whole, _undelete_phase),
-    "persona.created": Undoable(_always, _whole("persona"), _uncreate_persona),
-    "persona.updated": Undoable(_changes_something, _fields_of("persona"), _unedit_persona),
-    "persona.deleted": Undoable(_always, _whole("persona"), _undelete_persona),
-    "board.updated": Undoable(_changes_something, _board_fields, _unedit_board),  # title, description, loop
-}
-# Everything else has no undo: board.created (where history starts), member.*, link.*,
-# board.locked/unlocked, timer.changed, voting.*, vote.*, comment.*.
+UNCREATE_CARD = Undoable(_always, _card_whole, _uncreate_card)
+UNEDIT_CARD = Undoable(_changes_something, _fields_of("card"), _unedit_card)
+UNMOVE_CARD = Undoable(_moved, _card_move, _unmove_card)
+UNDELETE_CARD = Undoable(_has("position"), _card_whole, _undelete_card)
+UNCREATE_PHASE = Undoable(_always, _phase_whole, _uncreate_phase)
+UNEDIT_PHASE = Undoable(_changes_something, _fields_of("phase"), _unedit_phase)
+UNMOVE_PHASE = Undoable(_moved, _phase_move, _unmove_phase)
+UNDELETE_PHASE = Undoable(_has("position", "deleted_cards"), _phase_whole, _undelete_phase)
+UNCREATE_PERSONA = Undoable(_always, _whole("persona"), _uncreate_persona)
+UNEDIT_PERSONA = Undoable(_changes_something, _fields_of("persona"), _unedit_persona)
+UNDELETE_PERSONA = Undoable(_always, _whole("persona"), _undelete_persona)
+UNEDIT_BOARD = Undoable(_changes_something, _board_fields, _unedit_board)
+
+
+def undoable(kind):
+    """How events of `kind` are undone (events.py), or None: not undoable (or unknown)."""
+    spec = known(kind)
+    return spec and spec.undoable
 
 
 def can_undo(event):
-    spec = UNDOABLE.get(event.kind)
+    spec = undoable(event.kind)
     return spec is not None and spec.possible(event.data)
 
 
 def touches(event_kind, data, ids, board_id):
-    spec = UNDOABLE.get(event_kind)
+    spec = undoable(event_kind)
     return (spec.touches if spec else _other(event_kind))(data, ids, board_id)
 
 
@@ -326,7 +330,7 @@ class Stacks:
         return depth
 
     def _own(self):
-        events = BoardEvent.objects.filter(board=self.board, actor=self.actor, kind__in=list(UNDOABLE))
+        events = BoardEvent.objects.filter(board=self.board, actor=self.actor, kind__in=UNDOABLE_KINDS)
         return events.order_by("-revision").iterator(chunk_size=100)
 
     def next_undo(self):
@@ -374,7 +378,7 @@ def _step(actor, board, redo):
             raise Refused(_changed_since(clash, redo))
         try:
             with reverting(target):
-                UNDOABLE[target.kind].revert(actor, board, target.data, ids)
+                undoable(target.kind).revert(actor, board, target.data, ids)
         except (_Missing, Http404):
             raise Refused(_gone(redo)) from None
         except ValidationError as error:

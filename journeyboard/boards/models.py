@@ -121,12 +121,6 @@ class Card(models.Model):
     def __str__(self):
         return self.title
 
-    def __getitem__(self, name):
-        # The template engine tries `card[name]` before `getattr(card, name)` and pays for
-        # the TypeError a model raises; a card page resolves ~30 names per card, and this
-        # made the workshop board page ~10 % faster. Only templates index cards.
-        return getattr(self, name)
-
     # Labels for the card partial, cheap enough to call for thousands of cards.
     @property
     def kind_label(self):

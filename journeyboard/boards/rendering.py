@@ -1,7 +1,6 @@
 """What the board templates need, loaded in a constant number of queries."""
 
 from collections import Counter, defaultdict
-from functools import lru_cache
 from itertools import groupby
 
 from django.db.models import Aggregate, CharField, Count
@@ -9,6 +8,7 @@ from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.functional import SimpleLazyObject
 
+from .access import can_write
 from .catalog import EMOTIONS, Channel, Kind, Segment, label
 from .comments import with_comment_count
 from .curve import MOODS, emotion_curve
@@ -48,12 +48,9 @@ def with_badges(cards, board_id=None):
     return with_votes(with_comment_count(cards), board_id)
 
 
-@lru_cache(maxsize=256)
 def badged_cards(board_id):
     """Cards with their badge counts (the votes of `board_id`'s round), to fetch and render
-    cards of that board. Built once per board and only ever cloned
-    (`.filter(...)`): building the badge subqueries cost more than running them, on every
-    board page and twice for every card change (its request, its broadcast)."""
+    cards of that board."""
     return with_badges(Card.objects.all(), board_id)
 
 
@@ -146,8 +143,7 @@ def viewer_flags(board):
     return {
         "board": board,
         "board_url": board.get_absolute_url(),
-        # A locked board is being presented: only facilitators keep their controls.
-        "can_write": membership.can_write and (not board.locked or membership.is_facilitator),
+        "can_write": can_write(membership, board.locked),
         "is_owner": membership.is_owner,
         "is_facilitator": membership.is_facilitator,
         "segments": Segment.choices,
@@ -210,7 +206,7 @@ def card_alterations(before, after):
     card_state (None before it was created, after it was deleted): the lanes whose channel
     footer changed (a card with a channel came, went or changed channel) and whether the
     emotion curve moved (an emotion came, went or changed in a lane). A new title or note
-    alters neither. The HTTP answers and the broadcasts both send only these."""
+    alters neither. A card change sends only these (fragments.py), to every page."""
     channelled, curve = [], False
     for phase_id in dict.fromkeys(state[0] for state in (before, after) if state):
         (channel_was, emotion_was), (channel_now, emotion_now) = _in_lane(before, phase_id), _in_lane(after, phase_id)

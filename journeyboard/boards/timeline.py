@@ -14,7 +14,8 @@ from django.db.models import Exists, F, OuterRef
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .history import UNDOABLE, changed_fields
+from .events import UNDOABLE_KINDS, known
+from .history import changed_fields
 from .models import BoardEvent, Card, Persona, Phase, Role
 from .numbers import kpi_number
 from .phases import KPI_FIELDS
@@ -64,7 +65,7 @@ def _entry(event, names):
         what=describe(event, names),
         mark=mark,
         reverted=event.reverted,
-        has_undo=event.kind in UNDOABLE,
+        has_undo=event.kind in UNDOABLE_KINDS,
     )
 
 
@@ -113,10 +114,15 @@ class Names:
 
 
 def describe(event, names):
-    """What an event did, in a sentence without its subject: "moved “Checkout” from …"."""
-    words = WORDS.get(event.kind)
+    """What an event did, in a sentence without its subject: "moved “Checkout” from …"
+    (events.py gives each kind a fixed `sentence` or a `describe` function below)."""
+    kind = known(event.kind)
+    if kind is None:
+        return _("changed the board")
+    if kind.sentence is not None:
+        return str(kind.sentence)
     try:
-        return words(event, names) if words else _("changed the board")
+        return kind.describer(event, names)
     except (KeyError, TypeError, ValueError):
         # An event recorded with other data than these sentences know (an older or a newer
         # service): one plain entry rather than no panel at all.
@@ -127,12 +133,12 @@ def _field_labels(model, fields):
     return ", ".join(str(model._meta.get_field(name).verbose_name) for name in fields)
 
 
-def _card_created(event, names):
+def card_created(event, names):
     data = event.data
     return _("added “%(card)s” to %(phase)s") % {"card": data["after"]["title"], "phase": names.phase(data["phase"])}
 
 
-def _card_updated(event, names):
+def card_updated(event, names):
     data = event.data
     fields = changed_fields(data)
     title = {"card": data["after"]["title"]}
@@ -143,7 +149,7 @@ def _card_updated(event, names):
     return _("edited “%(card)s”: %(fields)s") % {**title, "fields": _field_labels(Card, fields)}
 
 
-def _card_moved(event, names):
+def card_moved(event, names):
     data = event.data
     card = data.get("title") or _("a card")
     if data["from_phase"] == data["phase"]:
@@ -155,13 +161,13 @@ def _card_moved(event, names):
     }
 
 
-def _card_deleted(event, names):
+def card_deleted(event, names):
     data = event.data
     phase = names.phase(data["phase"])
     return _("deleted “%(card)s” from %(phase)s") % {"card": data["before"]["title"], "phase": phase}
 
 
-def _phase_created(event, names):
+def phase_created(event, names):
     data = event.data
     cards = data.get("cards")
     if isinstance(cards, list) and cards:  # brought back by an undo, with its cards
@@ -185,7 +191,7 @@ def _kpi(after):
     return text
 
 
-def _phase_updated(event, names):
+def phase_updated(event, names):
     data = event.data
     fields = changed_fields(data)
     before, after = data["before"], data["after"]
@@ -202,13 +208,13 @@ def _phase_updated(event, names):
     return _("edited phase “%(phase)s”: %(fields)s") % {"phase": name, "fields": _field_labels(Phase, fields)}
 
 
-def _phase_moved(event, names):
+def phase_moved(event, names):
     data = event.data
     name = data.get("name") or names.phase(data["phase"])
     return _("moved phase “%(phase)s” to place %(place)d") % {"phase": name, "place": data["position"] + 1}
 
 
-def _phase_deleted(event, names):
+def phase_deleted(event, names):
     data = event.data
     count = data.get("cards") or 0
     return ngettext(
@@ -218,11 +224,11 @@ def _phase_deleted(event, names):
     ) % {"phase": data["before"]["name"], "count": count}
 
 
-def _persona_created(event, names):
+def persona_created(event, names):
     return _("added persona “%(persona)s”") % {"persona": event.data["after"]["name"]}
 
 
-def _persona_updated(event, names):
+def persona_updated(event, names):
     data = event.data
     fields = changed_fields(data)
     if fields == ["name"]:
@@ -234,11 +240,11 @@ def _persona_updated(event, names):
     }
 
 
-def _persona_deleted(event, names):
+def persona_deleted(event, names):
     return _("deleted persona “%(persona)s”") % {"persona": event.data["before"]["name"]}
 
 
-def _board_updated(event, names):
+def board_updated(event, names):
     after = event.data.get("after", {})
     parts = []
     for name in changed_fields(event.data):
@@ -255,18 +261,18 @@ def _role(value):
     return str(Role(value).label).lower() if value in Role.values else value
 
 
-def _member_added(event, names):
+def member_added(event, names):
     data = event.data
     if event.actor_id == data["user"]:
         return _("joined the board as %(role)s") % {"role": _role(data["role"])}
     return _("added %(user)s as %(role)s") % {"user": names.user(data["user"]), "role": _role(data["role"])}
 
 
-def _member_removed(event, names):
+def member_removed(event, names):
     return _("removed %(user)s from the board") % {"user": names.user(event.data["user"])}
 
 
-def _member_facilitator(event, names):
+def member_facilitator(event, names):
     user = names.user(event.data["user"])
     if event.data.get("facilitator"):
         return _("made %(user)s a facilitator") % {"user": user}
@@ -282,59 +288,23 @@ TIMER_WORDS = {
 }
 
 
-def _timer(event, names):
+def timer_changed(event, names):
     words = TIMER_WORDS.get(event.data.get("action"))
     return words() if words else _("changed the timer")
 
 
-def _voting_started(event, names):
+def voting_started(event, names):
     count = event.data.get("votes_per_person") or 0
     return ngettext(
         "started a voting round (%(count)d vote each)", "started a voting round (%(count)d votes each)", count
     ) % {"count": count}
 
 
-def _comment(event, names):
+def comment(event, names):
     card = names.card(event.data.get("card"))
     if event.kind == "comment.deleted":
         return _("deleted a comment on “%(card)s”") % {"card": card}
     return _("commented on “%(card)s”") % {"card": card}
-
-
-def _fixed(words):
-    return lambda event, names: words()
-
-
-WORDS = {
-    "board.created": _fixed(lambda: _("created the board")),
-    "board.updated": _board_updated,
-    "card.created": _card_created,
-    "card.updated": _card_updated,
-    "card.moved": _card_moved,
-    "card.deleted": _card_deleted,
-    "phase.created": _phase_created,
-    "phase.updated": _phase_updated,
-    "phase.moved": _phase_moved,
-    "phase.deleted": _phase_deleted,
-    "persona.created": _persona_created,
-    "persona.updated": _persona_updated,
-    "persona.deleted": _persona_deleted,
-    "member.added": _member_added,
-    "member.removed": _member_removed,
-    "member.facilitator": _member_facilitator,
-    "link.created": _fixed(lambda: _("created a share link")),
-    "link.revoked": _fixed(lambda: _("revoked a share link")),
-    "board.locked": _fixed(lambda: _("locked the board")),
-    "board.unlocked": _fixed(lambda: _("unlocked the board")),
-    "timer.changed": _timer,
-    "voting.started": _voting_started,
-    "voting.closed": _fixed(lambda: _("closed the voting round")),
-    # Which card is not said: with hidden results, not even the event knows.
-    "vote.given": _fixed(lambda: _("gave a vote")),
-    "vote.taken": _fixed(lambda: _("took back a vote")),
-    "comment.added": _comment,
-    "comment.deleted": _comment,
-}
 
 
 def describe_one(board, event):

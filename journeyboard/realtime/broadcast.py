@@ -6,6 +6,9 @@ import logging
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 
+from journeyboard.boards.events import known
+from journeyboard.boards.fragments import render_change
+
 from .languages import languages_to_render
 from .outage import LAYER_ERRORS
 
@@ -22,19 +25,22 @@ def change_message(event, origin, html):
         "type": "board.change",
         "revision": event.revision,
         "kind": event.kind,
-        # Consumers read the data of membership changes only (to close or re-role a socket).
-        "data": event.data if event.kind.startswith("member.") else {},
+        # Consumers read the data of changes of access only (whose rights changed, events.py).
+        "data": event.data if getattr(known(event.kind), "changes_access", False) else {},
         "origin": origin,
         "html": html,  # {language: {role: html}}, see fragments.render_change
     }
+
+
+def on_change_committed(sender, event, origin, **kwargs):
+    """Receives boards.signals.change_committed (connected in apps.py)."""
+    broadcast_change(event, origin)
 
 
 def broadcast_change(event, origin=""):
     """Called after commit: the change is saved whatever happens here, so a broken
     channel layer (Redis down) is logged and must not turn a saved edit into an error.
     Pages that miss it catch up by revision when their socket reconnects."""
-    from .fragments import render_change  # the boards app imports this module
-
     layer = get_channel_layer()
     if layer is None:
         return

@@ -16,22 +16,23 @@ from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
 from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
-from channels.consumer import get_handler_name
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from journeyboard.boards.access import get_board_for_user
+from journeyboard.boards.access import get_board_for_user, shown_role
 from journeyboard.boards.cards import move_card
-from journeyboard.boards.models import Card, Phase, Role
+from journeyboard.boards.events import known
+from journeyboard.boards.fragments import render_resync
+from journeyboard.boards.models import Card, Membership, Phase
+from journeyboard.boards.presence import person
 
 from . import budget, languages, outage, protocol
 from .broadcast import board_group
-from .fragments import render_resync
+from .dispatch import DirectDispatch
 from .origin import current_client, valid_client_id
-from .presence import person
 from .resync import rendered_boards
 
 logger = logging.getLogger("journeyboard.realtime")
@@ -43,14 +44,6 @@ CLOSE_TOO_MANY_MESSAGES = 4429
 CLOSE_SERVER_ERROR = 1011
 CLOSE_LIVE_PAUSED = outage.CLOSE_LIVE_PAUSED  # 4503: Redis or the database unreachable, the page retries
 
-# Changes the page that made them gets back too. A dragged card already sits where it
-# was dropped, but concurrent moves may have committed in another order: the lanes as
-# the server has them (the whole card lists) make all pages agree.
-ECHOED = {"card.moved"}
-
-# A facilitator locking or unlocking the board changes what everyone else may do.
-LOCK_EVENTS = {"board.locked", "board.unlocked"}
-
 CURSOR_RATE = 30  # per second and connection; browsers send at most ~20
 FOLLOW_RATE = 15  # follow-mode positions, per second and connection; browsers send at most ~10
 # What sending the whole board costs from the connection's budget, beside the one token every
@@ -61,7 +54,7 @@ RESYNC_COST = 20
 RESYNC_INTERVAL = 1.0
 
 
-class BoardConsumer(AsyncWebsocketConsumer):
+class BoardConsumer(DirectDispatch, AsyncWebsocketConsumer):
     group = None
     accepted = False
     paused = False  # set by outage.py: closing with 4503, nothing more is sent
@@ -78,16 +71,6 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await outage.pause_live_updates(self, error)
         except outage.DATABASE_ERRORS as error:
             await outage.pause_for_database(self, error)
-
-    async def dispatch(self, message):
-        # Channels closes stale database connections before every handler: a trip to the
-        # sync thread and back for each message of each socket, fifty for one edit on a
-        # board that fifty pages have open. These handlers reach the database only through
-        # database_sync_to_async, which closes stale connections itself, so skip the trip.
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"no handler for message type {message['type']}")
-        await handler(message)
 
     async def accept(self, subprotocol=None, headers=None):
         await super().accept(subprotocol, headers)
@@ -132,10 +115,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_NOT_A_MEMBER)
             return
         self.user = user
-        self.role = board.membership.role
-        # With the lock, these decide whose HTML this page gets (shown_role).
-        self.facilitator = board.membership.is_facilitator
-        self.locked = board.locked
+        # With the lock, the membership decides whose HTML this page gets (shown_role).
+        self.membership, self.locked = board.membership, board.locked
         self.client_id = valid_client_id(_query(self.scope).get("client", ""))
         self.conn = uuid.uuid4().hex[:12]
         self.person = person(user)
@@ -265,6 +246,9 @@ class BoardConsumer(AsyncWebsocketConsumer):
         self.editing = card
         await self.group_send("editing.changed", card=card)
 
+    # Public contract (documented with the other frames): a move over the socket goes
+    # through the same service, is recorded and broadcast like one over HTTP, and comes
+    # back to this page too (events.py: card.moved is `echoed`).
     async def on_card_move(self, card, phase, position):
         await database_sync_to_async(self._move)(card, phase, position)
 
@@ -286,19 +270,12 @@ class BoardConsumer(AsyncWebsocketConsumer):
     async def board_change(self, message):
         if self.group is None:
             return
-        data = message["data"]
-        if message["kind"] == "member.removed" and data.get("user") == self.user.pk:
-            await self.close_with(CLOSE_NOT_A_MEMBER)
-            return
-        if message["kind"] == "member.added" and data.get("user") == self.user.pk:
-            self.role = data["role"]
-            await self.send_json({"type": "role", "role": self.role})
-        if message["kind"] == "member.facilitator" and data.get("user") == self.user.pk:
-            self.facilitator = data["facilitator"]
-            await self.send_json({"type": "role", "role": self.role})  # the page reloads for its controls
-        if message["kind"] in LOCK_EVENTS:
-            self.locked = message["kind"] == "board.locked"
-        if message["origin"] and message["origin"] == self.client_id and message["kind"] not in ECHOED:
+        kind = known(message["kind"])  # None: sent by a newer version during a deploy
+        if kind and kind.changes_access and message["data"].get("user", self.user.pk) == self.user.pk:
+            # This member's rights changed (or everyone's, with the lock): ask access.py again.
+            if not await self.reconsider_access():
+                return
+        if message["origin"] and message["origin"] == self.client_id and not (kind and kind.echoed):
             return  # this page made the change and shows it already
         html = message.get("html")
         if html is None:
@@ -311,6 +288,20 @@ class BoardConsumer(AsyncWebsocketConsumer):
         fragment = html[self.language].get(self.shown_role())
         if fragment:
             await self.send(text_data=fragment)
+
+    async def reconsider_access(self):
+        """Re-read this member's membership and the lock; False once no longer a member
+        (the socket is closed). A new role, or becoming or ceasing to be a facilitator,
+        tells the page, which reloads for its controls."""
+        membership = await database_sync_to_async(self._membership_now)()
+        if membership is None:
+            await self.close_with(CLOSE_NOT_A_MEMBER)
+            return False
+        before = (self.membership.role, self.membership.is_facilitator)
+        self.membership, self.locked = membership, membership.board.locked
+        if (membership.role, membership.is_facilitator) != before:
+            await self.send_json({"type": "role", "role": membership.role})
+        return True
 
     async def presence_join(self, message):
         if self.group is None:
@@ -396,15 +387,15 @@ class BoardConsumer(AsyncWebsocketConsumer):
     def _current_board(self):
         """The board as it is now, access checked again; refreshes what decides this page's role."""
         board = get_board_for_user(self.user, self.board_id)
-        self.locked, self.facilitator = board.locked, board.membership.is_facilitator
+        self.membership, self.locked = board.membership, board.locked
         return board
 
     def shown_role(self):
-        """Whose HTML this page gets: while the board is locked for presenting, members who
-        are not facilitators get the viewer's (no controls), whatever their role."""
-        if self.locked and not (self.role == Role.OWNER or self.facilitator):
-            return Role.VIEWER
-        return self.role
+        """Whose HTML this page gets (access.shown_role: the lock takes controls away)."""
+        return shown_role(self.membership, self.locked)
+
+    def _membership_now(self):
+        return Membership.objects.select_related("board").filter(board_id=self.board_id, user=self.user).first()
 
     def _check_card(self, card_id):
         get_board_for_user(self.user, self.board_id, write=True)

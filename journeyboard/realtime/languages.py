@@ -3,7 +3,7 @@
 A page is rendered in its reader's language (the switcher's cookie, else the browser's
 Accept-Language), so the HTML of a live change must come in that language too: a Dutch
 reader would otherwise see English cards and buttons appear after someone's edit. A
-change is therefore rendered once per role *and* language (realtime/fragments.py), and
+change is therefore rendered once per role *and* language (boards/fragments.py), and
 each socket picks its own.
 
 Rendering all three languages for every change would triple the cost, so a broadcast

@@ -1,27 +1,23 @@
-"""Which browser tab a change came from, and which revision it produced.
+"""Which browser tab a change came from, and which revision it produced, over HTTP.
 
-Every board page gets its own client id (rendered into htmx's `hx-headers` and the
-WebSocket URL). A change made over HTTP carries it in `X-Journeyboard-Client`; the
-broadcast names it as the origin, so that tab's own consumer does not send the change
-back to the page that already shows it: every change appears exactly once.
+A change made over HTTP carries its page's client id (boards/origin.py) in
+`X-Journeyboard-Client`; the broadcast names it as the origin, so that tab's own consumer
+does not send the change back to the page that already shows it: every change appears
+exactly once.
 """
 
 import re
-import uuid
-from contextvars import ContextVar
+
+from journeyboard.boards.origin import current_client, new_client_id, produced_revision
+
+# The client id and the revision live with the domain, which records them; the HTTP side
+# (and tests) reach them here too.
+__all__ = ["CLIENT_HEADER", "REVISION_HEADER", "current_client", "new_client_id", "produced_revision"]
 
 CLIENT_HEADER = "X-Journeyboard-Client"
 REVISION_HEADER = "X-Board-Revision"
 
-current_client = ContextVar("journeyboard_client", default="")
-# The revision the current request's last change produced, for the response header.
-produced_revision = ContextVar("journeyboard_revision", default=None)
-
 _CLIENT_ID = re.compile(r"^[0-9a-f]{32}$")
-
-
-def new_client_id():
-    return uuid.uuid4().hex
 
 
 def valid_client_id(value):

@@ -8,18 +8,19 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from journeyboard.realtime.origin import new_client_id
-from journeyboard.realtime.presence import person
-
 from ..access import get_board_for_user, guest_of, refuse_guests
 from ..catalog import Channel
+from ..changes import collecting
 from ..forms import BoardCreateForm, BoardEditForm, ImportForm, with_current_values
 from ..lifecycle import create_board, delete_board, duplicate_board, update_board
 from ..models import Membership
+from ..origin import new_client_id
 from ..personas import personas_of
+from ..presence import person
 from ..rendering import board_context, board_settings, render_board_fragment
 from ..timer import timer_context
 from ..voting import voting_bar
+from .answers import changed
 from .errors import refusal
 
 LIST_TEMPLATE = "boards/list.html"
@@ -79,9 +80,10 @@ def board_edit(request, board_id):
     board = get_board_for_user(request.user, board_id, write=True)
     fields = BoardEditForm._meta.fields
     form = BoardEditForm(with_current_values(request.POST, board, fields), instance=board)
-    status = 422
+    status, made = 422, []
     if form.is_valid():
-        update_board(request.user, board, **{name: form.cleaned_data[name] for name in fields})
+        with collecting() as made:
+            update_board(request.user, board, **{name: form.cleaned_data[name] for name in fields})
         status = 200
     # Fresh from the database: a failed form has written its bad values onto `board`.
     board = get_board_for_user(request.user, board_id)
@@ -91,8 +93,10 @@ def board_edit(request, board_id):
         return render(request, f"{LIST_TEMPLATE}#board-row", context, status=status)
     if not request.htmx and status == 200:
         return redirect(board)
+    if status == 200:
+        return changed(board, made)
     context = board_settings(board)
-    return render_board_fragment(request, board, "board-edited", status=status, title_form=form if status == 422 else None, **context)
+    return render_board_fragment(request, board, "board-edited", status=422, title_form=form, **context)
 
 
 @login_required

@@ -1,7 +1,7 @@
 """The history panel, undo and redo.
 
 Undo and redo answer with the change they made rendered exactly as the broadcast renders
-it for everybody else (realtime/fragments.py: out-of-band swaps for this page's role and
+it for everybody else (boards/fragments.py: out-of-band swaps for this page's role and
 language). The broadcast skips the page that made the change, so this answer is how that
 page shows it, through the same partials; the buttons post with `hx-swap="none"`, and htmx
 still applies out-of-band swaps. An `HX-Trigger` event carries a sentence for the toast.
@@ -10,15 +10,14 @@ still applies out-of-band swaps. An `HX-Trigger` event carries a sentence for th
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import trigger_client_event
 
 from journeyboard.converters import parse_id
-from journeyboard.realtime.fragments import render_change
 
 from ..access import get_board_for_user
+from ..fragments import render_answer
 from ..history import Refused, redo, undo
 from ..rendering import viewer_flags
 from ..timeline import describe_one, history_page
@@ -64,9 +63,6 @@ def _step(request, board_id, service, message, subject):
         event = service(request.user, board)
     except Refused as refused:
         return refusal(str(refused), status=409)
-    language = get_language()
-    html = render_change(event, [language])
-    role = board.membership.role
-    response = HttpResponse(html[language][role] if html else "")
+    response = HttpResponse(render_answer(event, board.membership))
     what = describe_one(board, subject(event))
     return trigger_client_event(response, "jb:history-step", {"message": message % {"what": what}})

@@ -1,4 +1,8 @@
-"""Render a recorded board change as the HTML other screens apply (templates/boards/broadcast.html).
+"""Render a recorded board change as the HTML screens apply (templates/boards/broadcast.html).
+
+Each kind of change names its renderer here and the partials it picks (events.py). The
+same rendering answers the request that made the change and is broadcast to every other
+page that has the board open.
 
 Controls differ by role (a viewer's cards open no editor, only the owner sees member
 buttons) and words by the reader's language, so each change is rendered once per role and
@@ -10,13 +14,14 @@ translated in advance; the templates translate.
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from journeyboard.boards.comments import thread_of
-from journeyboard.boards.curve import emotion_curve
-from journeyboard.boards.models import Board, Card, Comment, Membership, Role
-from journeyboard.boards.forms import MemberForm
-from journeyboard.boards.personas import personas_of
-from journeyboard.boards.sharing import links_of
-from journeyboard.boards.rendering import (
+from .access import member_shown_as, shown_role
+from .comments import thread_of
+from .curve import emotion_curve
+from .events import known
+from .forms import MemberForm
+from .models import Board, Card, Comment, Role
+from .personas import personas_of
+from .rendering import (
     badged_cards,
     board_data,
     board_settings,
@@ -28,8 +33,9 @@ from journeyboard.boards.rendering import (
     members_data,
     viewer_flags,
 )
-from journeyboard.boards.timer import timer_context
-from journeyboard.boards.voting import cards_with_votes, with_votes
+from .sharing import links_of
+from .timer import timer_context
+from .voting import cards_with_votes, with_votes
 
 BROADCAST = "boards/broadcast.html"
 
@@ -50,7 +56,12 @@ def _altered(board, counted, before, after):
     return {**lane_tallies(counted, channelled), **_curve(board, curve)}
 
 
-def _card_created(board, data):
+# --- renderers, named by the kinds of change in events.py ------------------------------
+# Each takes the board and the event's data and returns (partial of broadcast.html,
+# context), or None when there is nothing to show any more.
+
+
+def card_created(board, data):
     card = _card(board, data["card"])
     if card is None:
         return None
@@ -62,7 +73,7 @@ def _card_created(board, data):
     return "card-created", {"card": card, **tallies}
 
 
-def _card_updated(board, data):
+def card_updated(board, data):
     card = _card(board, data["card"])
     if card is None:
         return None
@@ -75,7 +86,7 @@ def _state(phase_id, snapshot):
     return phase_id, snapshot["channel"], snapshot["emotion"]
 
 
-def _card_moved(board, data):
+def card_moved(board, data):
     # The whole card lists of both lanes, not "put X after Y": a page that dropped a card
     # while others' moves were in flight shows them in another order than the server
     # committed them, and only the server's full order makes every page agree.
@@ -94,42 +105,42 @@ def _card_moved(board, data):
     }
 
 
-def _card_deleted(board, data):
+def card_deleted(board, data):
     before = _state(data["phase"], data["before"])
     return "card-deleted", {"card_id": data["card"], **_altered(board, [data["phase"]], before, None)}
 
 
-def _phase_updated(board, data):
+def phase_updated(board, data):
     context = lane_update(board, data["phase"])
     return context and ("lane-updated", context)
 
 
-def _board_body(board, data):
+def board_body(board, data):
     return "board-body", board_data(board)
 
 
-def _board_settings(board, data):
+def board_edited(board, data):
     return "board-edited", board_settings(board)
 
 
-def _members(board, data):
+def members(board, data):
     # With an empty add form: the owner's copy shows it, and its role choices.
     return "members", {**members_data(board), "member_form": MemberForm()}
 
 
-def _personas(board, data):
+def personas(board, data):
     # The whole panel, not the one persona: personas are few, and it keeps the order and
     # the empty state right whatever else happened meanwhile.
     return "personas", {"personas": personas_of(board)}
 
 
-def _timer(board, data):
+def timer(board, data):
     # As the timer is now, with the server's clock at this moment: each page corrects its
     # own clock by it, so every screen counts down to the same second.
     return "timer", timer_context(board)
 
 
-def _comment_added(board, data):
+def comment_added(board, data):
     # The card (its badge counts the comment) and the comment, appended to the card's
     # thread on pages that have it open (boards/broadcast.html says how the others skip it).
     card = _card(board, data["card"])
@@ -139,7 +150,7 @@ def _comment_added(board, data):
     return "comment-added", {"card": card, "comment": comment}
 
 
-def _comment_deleted(board, data):
+def comment_deleted(board, data):
     card = _card(board, data["card"])
     if card is None:
         return None
@@ -147,24 +158,24 @@ def _comment_deleted(board, data):
     return "comment-deleted", {"card": card, "comments": thread_of(card)}
 
 
-def _share_links(board, data):
+def share_links(board, data):
     return "share-links", {"links": links_of(board)}  # only the owner's copy shows them
 
 
-def _lock_changed(board, data):
+def lock_changed(board, data):
     # Everything with controls, for every page: while locked, members who are not
     # facilitators get the viewer's copy (consumers.shown_role), so their page turns
     # read-only at once; unlocking gives the controls back.
     return "lock-changed", {**board_data(board), "personas": personas_of(board)}
 
 
-def _voting_round(board, data):
+def voting_round(board, data):
     # A round started or closed: every card's badge changed. The voting bar is personal
     # (votes left, the facilitator's buttons): the signal has every page fetch its own.
     return "voting-round", {"vote_cards": cards_with_votes(board), "voting_for": ""}
 
 
-def _vote(board, data):
+def vote(board, data):
     # With hidden results the event names no card, so nothing about any card goes out;
     # the voter's other tabs fetch their bar (votes left, their dots).
     card_id = data.get("card")
@@ -172,68 +183,62 @@ def _vote(board, data):
     return "vote", {"card": card, "voting_for": data["user"]}
 
 
-RENDERERS = {
-    "card.created": _card_created,
-    "card.updated": _card_updated,
-    "card.moved": _card_moved,
-    "card.deleted": _card_deleted,
-    "phase.updated": _phase_updated,
-    "phase.created": _board_body,
-    "phase.moved": _board_body,
-    "phase.deleted": _board_body,
-    "board.updated": _board_settings,
-    "member.added": _members,
-    "member.removed": _members,
-    "persona.created": _personas,
-    "persona.updated": _personas,
-    "persona.deleted": _personas,
-    "timer.changed": _timer,
-    "comment.added": _comment_added,
-    "comment.deleted": _comment_deleted,
-    "member.facilitator": _members,
-    "link.created": _share_links,
-    "link.revoked": _share_links,
-    "board.locked": _lock_changed,
-    "board.unlocked": _lock_changed,
-    "voting.started": _voting_round,
-    "voting.closed": _voting_round,
-    "vote.given": _vote,
-    "vote.taken": _vote,
-}
+# --- rendering ---------------------------------------------------------------------------
 
 
 def _render(name, board, role, context):
-    """One partial as a member with `role` sees it."""
-    # While the board is locked only facilitators get the editor's copy (consumers pick the
-    # viewer's for everyone else), so it is rendered as a facilitator sees it: with controls.
-    board.membership = Membership(board=board, role=role, facilitator=board.locked and role == Role.EDITOR)
+    """One partial as a page shown as `role` (access.shown_role) sees it."""
+    board.membership = member_shown_as(board, role)
     return render_to_string(f"{BROADCAST}#{name}", {**context, **viewer_flags(board), "revision": board.revision})
 
 
 def render_change(event, languages):
     """{language: {role: html}} for a change in each of `languages`, or None when there
-    is nothing to show (e.g. the card is gone again)."""
-    renderer = RENDERERS.get(event.kind)
-    if renderer is None:
+    is nothing to show (e.g. the card is gone again): what the broadcast sends."""
+    found = _prepared(event)
+    if found is None:
+        return None
+    kind, name, board, context = found
+    return {language: _render_roles(kind, name, board, context, language) for language in languages}
+
+
+def render_answer(event, membership):
+    """The change as the page that made it shows it, in the request's language, as its
+    member is shown (access.shown_role): the very HTML the broadcast sends every other
+    page with that role and language. "" when there is nothing to show."""
+    found = _prepared(event)
+    if found is None:
+        return ""
+    kind, name, board, context = found
+    role = shown_role(membership, board.locked)
+    if role == Role.OWNER and not kind.owner_copy:
+        role = Role.EDITOR  # as in the broadcast: the owner gets the editors' copy
+    return _render(name, board, role, context)
+
+
+def _prepared(event):
+    """(kind, partial, board, context) for rendering `event`, or None: nothing to show."""
+    kind = known(event.kind)
+    if kind is None or kind.renderer is None:
         return None
     board = Board.objects.filter(pk=event.board_id).first()
-    found = board and renderer(board, event.data)
+    found = board and kind.renderer(board, event.data)
     if not found:
         return None
     name, context = found
+    if name not in kind.partials:
+        raise ValueError(f"{event.kind} rendered as {name!r}, which events.py does not declare")
     # Rendered with the event's revision even if later changes already landed: each of
     # those sends its own message, and a page's revision only ever moves forward.
     board.revision = event.revision
-    return {language: _render_roles(name, board, context, language) for language in languages}
+    return kind, name, board, context
 
 
-def _render_roles(name, board, context, language):
+def _render_roles(kind, name, board, context, language):
     with translation.override(language):
         html = {role: _render(name, board, role, context) for role in (Role.EDITOR, Role.VIEWER)}
-        # Owners see the same as editors except in the members panel (the remove buttons)
-        # and on comments (the owner may delete everyone's).
-        owners_own = name in ("members", "comment-added", "comment-deleted", "share-links")  # and the share links
-        html[Role.OWNER] = _render(name, board, Role.OWNER, context) if owners_own else html[Role.EDITOR]
+        # Owners see the same as editors except where events.py says otherwise (owner_copy).
+        html[Role.OWNER] = _render(name, board, Role.OWNER, context) if kind.owner_copy else html[Role.EDITOR]
     return html
 
 

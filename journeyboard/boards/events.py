@@ -1,0 +1,324 @@
+"""Every kind of board change, declared once.
+
+A change is recorded as a BoardEvent (changes.record) whose `kind` names one entry of
+KINDS. The entry says what the event carries and how everything else treats it:
+
+- `payload`: the data keys every such event has; `optional`: keys it may have besides.
+  `record` refuses a kind that is not declared here and data that does not fit.
+- `render`: the function (in boards/fragments.py) that turns the event into a partial of
+  templates/boards/broadcast.html and its context, and `partials`, the partials it may
+  pick. One rendering serves every screen: the broadcast to the other pages and the HTTP
+  answer to the page that made the change. None: the change shows nothing of its own.
+- `owner_copy`: the owner's copy differs from an editor's (member buttons, everybody's
+  comments, the share links), so it is rendered for the owner as well.
+- `undo`: how history.py undoes it (an `Undoable` there), or None: not undoable.
+- `sentence` (a fixed sentence) or `describe` (a function in timeline.py): what the history
+  panel says it did.
+- `echoed`: the page that made the change gets the broadcast too (realtime/consumers.py).
+- `changes_access`: it changes what some members may do (membership, roles, the lock):
+  an open page that it concerns re-reads its membership (access.py decides).
+
+Functions are named by path below `journeyboard.boards` ("fragments.card_created"), not
+imported: those modules build on the services, which record events, and a name keeps this
+module importable by all of them. tests/test_events.py resolves every name.
+
+Adding a kind of change: declare it here, record it from its service (inside
+`board_change`), and give it a partial in broadcast.html with its renderer in fragments.py.
+"""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.utils.module_loading import import_string
+from django.utils.translation import gettext_lazy as _
+
+
+class UnknownEvent(ValueError):
+    """A change of a kind not declared here, or with data its declaration does not know."""
+
+
+@dataclass(frozen=True)
+class EventKind:
+    name: str
+    payload: tuple = ()
+    optional: tuple = ()
+    render: str | None = None
+    partials: tuple = ()
+    owner_copy: bool = False
+    undo: str | None = None
+    sentence: object = None  # a lazy translated sentence
+    describe: str | None = None
+    echoed: bool = False
+    changes_access: bool = False
+
+    @cached_property
+    def renderer(self):
+        """(board, data) -> (partial, context), or None when there is nothing to show."""
+        return _resolve(self.render)
+
+    @cached_property
+    def undoable(self):
+        """history.Undoable, or None."""
+        return _resolve(self.undo)
+
+    @cached_property
+    def describer(self):
+        """(event, names) -> sentence, or None for a fixed `sentence`."""
+        return _resolve(self.describe)
+
+    def check(self, data):
+        """Raise UnknownEvent if `data` lacks a key of the payload or has one not declared."""
+        missing = [key for key in self.payload if key not in data]
+        unknown = [key for key in data if key not in self.payload and key not in self.optional]
+        if missing or unknown:
+            raise UnknownEvent(f"{self.name} recorded without {missing} or with undeclared {unknown}")
+
+
+def _resolve(path):
+    return import_string(f"journeyboard.boards.{path}") if path else None
+
+
+def _kinds(*kinds):
+    return {kind.name: kind for kind in kinds}
+
+
+KINDS = _kinds(
+    EventKind(
+        "board.created",
+        payload=("phases", "cards"),  # an imported board: where its history starts
+        sentence=_("created the board"),
+    ),
+    EventKind(
+        "board.updated",
+        payload=("before", "after"),
+        render="fragments.board_edited",
+        partials=("board-edited",),
+        undo="history.UNEDIT_BOARD",
+        describe="timeline.board_updated",
+    ),
+    EventKind(
+        "card.created",
+        payload=("card", "phase", "after"),
+        render="fragments.card_created",
+        partials=("card-created", "card-moved"),  # card-moved: a deleted card put back mid-lane
+        undo="history.UNCREATE_CARD",
+        describe="timeline.card_created",
+    ),
+    EventKind(
+        "card.updated",
+        payload=("card", "phase", "before", "after"),
+        render="fragments.card_updated",
+        partials=("card-updated",),
+        undo="history.UNEDIT_CARD",
+        describe="timeline.card_updated",
+    ),
+    EventKind(
+        "card.moved",
+        payload=("card", "title", "from_phase", "from_position", "phase", "position"),
+        render="fragments.card_moved",
+        partials=("card-moved",),
+        undo="history.UNMOVE_CARD",
+        describe="timeline.card_moved",
+        # A dragged card already sits where it was dropped, but concurrent moves may have
+        # committed in another order: the lanes as the server has them (the whole card
+        # lists) make all pages agree, the mover's included.
+        echoed=True,
+    ),
+    EventKind(
+        "card.deleted",
+        payload=("card", "phase", "position", "before"),
+        render="fragments.card_deleted",
+        partials=("card-deleted",),
+        undo="history.UNDELETE_CARD",
+        describe="timeline.card_deleted",
+    ),
+    EventKind(
+        "phase.created",
+        payload=("phase", "after"),
+        optional=("cards",),  # brought back by an undo: the new ids of its cards
+        render="fragments.board_body",
+        partials=("board-body",),
+        undo="history.UNCREATE_PHASE",
+        describe="timeline.phase_created",
+    ),
+    EventKind(
+        "phase.updated",
+        payload=("phase", "before", "after"),
+        render="fragments.phase_updated",
+        partials=("lane-updated",),
+        undo="history.UNEDIT_PHASE",  # name, colour, KPI…
+        describe="timeline.phase_updated",
+    ),
+    EventKind(
+        "phase.moved",
+        payload=("phase", "name", "from_position", "position"),
+        render="fragments.board_body",
+        partials=("board-body",),
+        undo="history.UNMOVE_PHASE",
+        describe="timeline.phase_moved",
+    ),
+    EventKind(
+        "phase.deleted",
+        payload=("phase", "position", "before", "cards", "deleted_cards"),
+        render="fragments.board_body",
+        partials=("board-body",),
+        undo="history.UNDELETE_PHASE",
+        describe="timeline.phase_deleted",
+    ),
+    EventKind(
+        "persona.created",
+        payload=("persona", "after"),
+        render="fragments.personas",
+        partials=("personas",),
+        undo="history.UNCREATE_PERSONA",
+        describe="timeline.persona_created",
+    ),
+    EventKind(
+        "persona.updated",
+        payload=("persona", "before", "after"),
+        render="fragments.personas",
+        partials=("personas",),
+        undo="history.UNEDIT_PERSONA",
+        describe="timeline.persona_updated",
+    ),
+    EventKind(
+        "persona.deleted",
+        payload=("persona", "before"),
+        render="fragments.personas",
+        partials=("personas",),
+        undo="history.UNDELETE_PERSONA",
+        describe="timeline.persona_deleted",
+    ),
+    # Membership, share links, the lock, the timer, votes and comments have no undo: they
+    # are workshop state (undoing one under everybody's eyes would surprise more than
+    # help), and comments belong to their authors. The history panel says so.
+    EventKind(
+        "member.added",
+        payload=("user", "role"),
+        optional=("link", "guest"),  # joined through a share link, as a guest
+        render="fragments.members",
+        partials=("members",),
+        owner_copy=True,
+        describe="timeline.member_added",
+        changes_access=True,
+    ),
+    EventKind(
+        "member.removed",
+        payload=("user",),
+        render="fragments.members",
+        partials=("members",),
+        owner_copy=True,
+        describe="timeline.member_removed",
+        changes_access=True,
+    ),
+    EventKind(
+        "member.facilitator",
+        payload=("user", "facilitator"),
+        render="fragments.members",
+        partials=("members",),
+        owner_copy=True,
+        describe="timeline.member_facilitator",
+        changes_access=True,
+    ),
+    EventKind(
+        "link.created",
+        payload=("link", "role"),
+        render="fragments.share_links",
+        partials=("share-links",),
+        owner_copy=True,  # only the owner's copy shows the links: the tokens are the access
+        sentence=_("created a share link"),
+    ),
+    EventKind(
+        "link.revoked",
+        payload=("link",),
+        render="fragments.share_links",
+        partials=("share-links",),
+        owner_copy=True,
+        sentence=_("revoked a share link"),
+    ),
+    EventKind(
+        "board.locked",
+        payload=("locked",),
+        render="fragments.lock_changed",
+        partials=("lock-changed",),
+        sentence=_("locked the board"),
+        changes_access=True,  # only facilitators keep their controls
+    ),
+    EventKind(
+        "board.unlocked",
+        payload=("locked",),
+        render="fragments.lock_changed",
+        partials=("lock-changed",),
+        sentence=_("unlocked the board"),
+        changes_access=True,
+    ),
+    EventKind(
+        "timer.changed",
+        payload=("action", "state", "remaining", "ends_at", "duration", "expired", "clock"),
+        render="fragments.timer",
+        partials=("timer",),
+        describe="timeline.timer_changed",
+    ),
+    EventKind(
+        "voting.started",
+        payload=("round", "votes_per_person", "hidden_results"),
+        render="fragments.voting_round",
+        partials=("voting-round",),
+        describe="timeline.voting_started",
+    ),
+    EventKind(
+        "voting.closed",
+        payload=("round",),
+        render="fragments.voting_round",
+        partials=("voting-round",),
+        sentence=_("closed the voting round"),
+    ),
+    # Which card is not said: with hidden results, not even the event knows.
+    EventKind(
+        "vote.given",
+        payload=("round", "user"),
+        optional=("card",),
+        render="fragments.vote",
+        partials=("vote",),
+        sentence=_("gave a vote"),
+    ),
+    EventKind(
+        "vote.taken",
+        payload=("round", "user"),
+        optional=("card",),
+        render="fragments.vote",
+        partials=("vote",),
+        sentence=_("took back a vote"),
+    ),
+    EventKind(
+        "comment.added",
+        payload=("card", "phase", "comment", "after"),
+        render="fragments.comment_added",
+        partials=("comment-added",),
+        owner_copy=True,  # the owner may delete everyone's comments
+        describe="timeline.comment",
+    ),
+    EventKind(
+        "comment.deleted",
+        payload=("card", "phase", "comment", "before"),
+        render="fragments.comment_deleted",
+        partials=("comment-deleted",),
+        owner_copy=True,
+        describe="timeline.comment",
+    ),
+)
+
+UNDOABLE_KINDS = [name for name, kind in KINDS.items() if kind.undo]
+
+
+def kind_of(name):
+    """The declaration of kind `name`; UnknownEvent if there is none."""
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise UnknownEvent(f"no such kind of board change: {name!r}") from None
+
+
+def known(name):
+    """The declaration of an event read back (perhaps recorded by an older version), or None."""
+    return KINDS.get(name)
