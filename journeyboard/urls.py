@@ -1,4 +1,7 @@
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from journeyboard.accounts.views import LoginView, signup
 from journeyboard.boards.views import boards, cards, members, personas, phases, summary, transfer
@@ -13,6 +16,8 @@ board = "boards/<int:board_id>/"
 
 urlpatterns = [
     path("", boards.board_list, name="board-list"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page links; the icon is one SVG.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg")), name="favicon"),
     path("accounts/signup/", signup, name="signup"),
     # Before Django's own: the same login page, with failed attempts counted (accounts/ratelimit.py).
     path("accounts/login/", LoginView.as_view(), name="login"),
