@@ -7,11 +7,16 @@ with hidden results and follow mode on. One sign-in for all screens: the viewpor
 on the same page, and each language is chosen through the language switch (a page load).
 """
 
+import io
+
 import pytest
+import segno
+from PIL import Image
 
 from journeyboard.boards import timer, voting
 from journeyboard.boards.lifecycle import create_board
 from journeyboard.boards.models import Membership, Role
+from journeyboard.boards.sharing import create_link
 from tests.test_browser_board import BrowserTestCase, make_browser_user
 
 pytestmark = pytest.mark.browser
@@ -60,6 +65,28 @@ MEASURE = """(scope) => {
     viewportWidth: innerWidth,
   };
 }"""
+
+
+def expected_modules(url, border=4):
+    """segno's QR code of `url`: rows of True (dark) and False, with its quiet zone."""
+    matrix = segno.make(url, error="m").matrix
+    width = len(matrix) + 2 * border
+    blank = [False] * width
+    rows = [list(blank) for _ in range(border)]
+    rows += [[False] * border + [bool(m) for m in row] + [False] * border for row in matrix]
+    return rows + [list(blank) for _ in range(border)]
+
+
+def modules_on_screen(locator, size):
+    """Read a code of `size` x `size` modules (quiet zone included) back from a screenshot
+    of it: the centre pixel of every module, dark or light. segno cannot decode QR codes;
+    this check needs no decoder."""
+    shot = Image.open(io.BytesIO(locator.screenshot())).convert("L")
+    step_x, step_y = shot.width / size, shot.height / size
+    return [
+        [shot.getpixel((int((col + 0.5) * step_x), int((row + 0.5) * step_y))) < 128 for col in range(size)]
+        for row in range(size)
+    ]
 
 
 class LayoutTestCase(BrowserTestCase):
@@ -170,3 +197,36 @@ class OtherPagesTests(LayoutTestCase):
                     self.choose_language(page, code)
                     found = self.assert_fits(page, ".topbar", f"editor's board {width} {code}")
                     self.assertGreaterEqual(found["titleWidth"], MIN_TITLE_WIDTH)
+
+
+class ProjectorPageTests(LayoutTestCase):
+    def test_the_qr_code_fills_the_projector_and_the_members_dialog_shows_one_per_link(self):
+        link = create_link(self.user, self.board, Role.EDITOR)
+        page = self.page
+        self.sign_in()
+        page.goto(self.board_url())
+        page.locator("button[data-open-dialog=members-dialog]").click()
+        thumbnail = page.locator(f"#share-link-{link.pk} .share-link-qr img")
+        expect(thumbnail).to_be_visible()
+        self.assertTrue(thumbnail.evaluate("img => img.complete && img.naturalWidth > 0"), "the QR code did not load")
+
+        for width, height in ((1920, 1080), (1280, 720), (1024, 768)):
+            page.set_viewport_size({"width": width, "height": height})
+            with self.subTest(screen=width):
+                page.goto(f"{self.board_url()}links/{link.pk}/screen/")
+                code = page.locator(".link-screen-qr")
+                expect(code).to_be_visible()
+                self.assertTrue(code.evaluate("img => img.complete && img.naturalWidth > 0"), "the QR code did not load")
+                box = code.bounding_box()
+                # Large enough to scan from the back of the room, and all of it on the screen.
+                self.assertGreaterEqual(box["height"], 0.55 * height)
+                self.assertAlmostEqual(box["width"], box["height"], delta=1)
+                for part in (".link-screen-title", ".link-screen-url", ".link-screen-qr"):
+                    r = page.locator(part).bounding_box()
+                    self.assertGreaterEqual(r["y"], 0, part)
+                    self.assertLessEqual(r["y"] + r["height"], height, f"{part} below the screen at {width}")
+                expect(page.locator(".link-screen-title")).to_contain_text(TITLE)
+                join_url = f"{self.live_server_url}/join/{link.token}/"
+                expect(page.locator(".link-screen-url a")).to_have_text(join_url.split("://", 1)[1])
+                expected = expected_modules(join_url)
+                self.assertEqual(modules_on_screen(code, len(expected)), expected, "the code on the screen is not the join link's")
