@@ -5,6 +5,8 @@ the page itself never scrolls sideways; only the board does.
 Measured at the busiest: a facilitator's page with the timer running, a voting round open
 with hidden results and follow mode on. One sign-in for all screens: the viewport is resized
 on the same page, and each language is chosen through the language switch (a page load).
+The projector page of a share link is checked here too: its QR code fills the screen and
+reads back as the link's.
 """
 
 import io
@@ -230,3 +232,48 @@ class ProjectorPageTests(LayoutTestCase):
                 expect(page.locator(".link-screen-url a")).to_have_text(join_url.split("://", 1)[1])
                 expected = expected_modules(join_url)
                 self.assertEqual(modules_on_screen(code, len(expected)), expected, "the code on the screen is not the join link's")
+
+
+class WorkshopMomentsTests(LayoutTestCase):
+    """What changes during a workshop must not move the board or hide a control."""
+
+    def test_starting_a_vote_keeps_the_board_in_place_and_the_follow_pill_covers_no_control(self):
+        bert = make_browser_user("bert")
+        Membership.objects.create(board=self.board, user=bert, role=Role.EDITOR)
+        anna = self.page
+        anna.set_viewport_size({"width": 1280, "height": 720})
+        self.sign_in()
+        anna.goto(self.board_url())
+        self.choose_language(anna, "de")
+        board_top = anna.locator("#board-scroll").bounding_box()["y"]
+
+        anna.locator(".voting-menu > summary").click()
+        anna.locator(".voting-start input[name=hidden_results]").check()
+        anna.locator(".voting-start button[type=submit]").click()
+        expect(anna.locator("#voting")).to_have_attribute("data-state", "open")
+        self.assertEqual(anna.locator("#board-scroll").bounding_box()["y"], board_top, "the board moved")
+
+        anna.locator("[data-follow-toggle]").click()
+        expect(anna.locator("[data-follow-toggle]")).to_have_attribute("aria-pressed", "true")
+        other = self.browser.new_context(viewport={"width": 1280, "height": 720})
+        try:
+            page = other.new_page()
+            self.sign_in_as(page, "bert")
+            page.goto(self.board_url())
+            self.choose_language(page, "de")
+            pill = page.locator("#follow-banner")
+            expect(pill).to_be_visible()
+            covered = page.evaluate("""() => {
+              const pill = document.getElementById("follow-banner").getBoundingClientRect();
+              return [...document.querySelectorAll(".topbar :is(a, button, summary, input, select), #view-filters :is(button, summary, label, select)")]
+                .filter((el) => el.checkVisibility() && !el.closest("#follow-banner"))
+                .filter((el) => {
+                  const r = el.getBoundingClientRect();
+                  return r.width > 1 && r.left < pill.right && pill.left < r.right && r.top < pill.bottom && pill.top < r.bottom;
+                })
+                .map((el) => el.outerHTML.slice(0, 80));
+            }""")
+            self.assertEqual(covered, [])
+            self.assertLessEqual(pill.bounding_box()["y"] + pill.bounding_box()["height"], 720)
+        finally:
+            other.close()
