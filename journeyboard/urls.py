@@ -1,5 +1,8 @@
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
+from django.views.generic import RedirectView
 
 from journeyboard import converters  # noqa: F401 (registers the `id` path converter)
 from journeyboard.accounts.views import LoginView, signup
@@ -16,6 +19,8 @@ board = "boards/<id:board_id>/"
 
 urlpatterns = [
     path("", boards.board_list, name="board-list"),
+    # Browsers and feed readers ask for /favicon.ico whatever the page links; the icon is one SVG.
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("img/favicon.svg")), name="favicon"),
     path("accounts/signup/", signup, name="signup"),
     # Before Django's own: the same login page, with failed attempts counted (accounts/ratelimit.py).
     path("accounts/login/", LoginView.as_view(), name="login"),
@@ -55,6 +60,8 @@ urlpatterns = [
     path(board + "members/<id:user_id>/facilitator/", sharing.member_facilitator, name="member-facilitator"),
     path(board + "links/", sharing.links, name="share-links"),
     path(board + "links/<id:link_id>/revoke/", sharing.link_revoke, name="share-link-revoke"),
+    path(board + "links/<id:link_id>/qr.svg", sharing.link_qr, name="share-link-qr"),
+    path(board + "links/<id:link_id>/screen/", sharing.link_screen, name="share-link-screen"),
     path(board + "lock/", sharing.board_lock, name="board-lock"),
     path(board + "personas/", personas.persona_list_or_create, name="personas"),
     path(board + "personas/<id:persona_id>/", personas.persona_detail_or_update, name="persona"),

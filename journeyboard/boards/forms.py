@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .catalog import EMOTIONS, LANGUAGES, TEMPLATE_CHOICES
+from .catalog import EMOTIONS, LANGUAGES, TEMPLATE_CHOICES, Channel
 from .models import GUEST_NAME_MAX, Board, Card, Persona, Phase, Role
 
 
@@ -33,6 +33,8 @@ class BoardEditForm(forms.ModelForm):
 
 
 class CardForm(forms.ModelForm):
+    # The empty choice says what it means (Django's default is "---------").
+    channel = forms.ChoiceField(label=_("Channel"), choices=[("", _("No channel")), *Channel.choices], required=False)
     emotion = forms.TypedChoiceField(
         label=_("Emotion"),
         choices=[("", _("No emotion")), *EMOTIONS],

@@ -1,12 +1,16 @@
 """Share links (the owner's), joining through one, facilitators and the board lock."""
 
+import io
+
+import segno
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from journeyboard.accounts.ratelimit import Limit, client_address
 
@@ -59,6 +63,52 @@ def link_revoke(request, board_id, link_id):
         raise Http404(_("No such link on this board."))
     revoke_link(request.user, link)
     return _links(request, board)
+
+
+# --- QR codes: joining from a phone in the workshop room ---------------------------------
+
+
+def _shown_link(request, board_id, link_id):
+    """A link of the board that still grants something, for its facilitators: a QR code of a
+    revoked link would only send people to an error page."""
+    board = get_board_for_user(request.user, board_id, facilitator=True)
+    link = ShareLink.objects.filter(pk=link_id, board=board, revoked_at__isnull=True).first()
+    if link is None:
+        raise Http404(_("No such link on this board."))
+    return board, link
+
+
+def join_url(request, link):
+    """The link's whole address on the host this page was opened on (what a phone needs)."""
+    return request.build_absolute_uri(reverse("join", args=[link.token]))
+
+
+def qr_svg(url):
+    """The QR code of `url` as an SVG document that scales to any size (viewBox, no width
+    or height): the same image in the Members dialog and on the projector."""
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", border=4, omitsize=True, xmldecl=True, svgclass="qr", dark="#1f2a44", light="#ffffff")
+    return out.getvalue()
+
+
+@login_required
+@require_GET
+def link_qr(request, board_id, link_id):
+    _board, link = _shown_link(request, board_id, link_id)
+    response = HttpResponse(qr_svg(join_url(request, link)), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_GET
+def link_screen(request, board_id, link_id):
+    """The link for the projector: a large QR code, the address to type, the board's title."""
+    board, link = _shown_link(request, board_id, link_id)
+    url = join_url(request, link)
+    short_url = url.split("://", 1)[-1]  # what people type: the scheme is implied
+    context = {"board": board, "link": link, "join_url": url, "short_url": short_url}
+    return render(request, "boards/link_screen.html", context)
 
 
 # --- joining through a link -------------------------------------------------------------
