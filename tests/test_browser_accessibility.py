@@ -14,7 +14,7 @@ from journeyboard.boards.cards import create_card
 from journeyboard.boards.lifecycle import create_board
 from journeyboard.boards.models import Role
 from journeyboard.boards.sharing import create_link
-from tests.test_browser_board import BrowserTestCase
+from tests.browsing import BrowserTestCase
 
 pytestmark = pytest.mark.browser
 

@@ -19,7 +19,7 @@ from journeyboard.boards import timer, voting
 from journeyboard.boards.lifecycle import create_board
 from journeyboard.boards.models import Membership, Role
 from journeyboard.boards.sharing import create_link
-from tests.test_browser_board import BrowserTestCase, make_browser_user
+from tests.browsing import BrowserTestCase, make_browser_user
 
 pytestmark = pytest.mark.browser
 

@@ -124,3 +124,20 @@ class LayeringTests(SimpleTestCase):
         self.assertIn("journeyboard.boards.changes", graph["journeyboard.boards.cards"])
         circle = _cycle(graph)
         self.assertIsNone(circle, f"modules import each other in a circle: {circle}")
+
+
+class TestHarnessTests(SimpleTestCase):
+    def test_no_test_file_imports_another(self):
+        # Shared helpers live in modules of their own (tests/realtime.py, tests/browsing.py,
+        # tests/documents.py, tests/pictures.py, conftest fixtures): a test file that imports
+        # another one runs that file's tests' module set-up and hides where a helper lives.
+        tests = Path(__file__).resolve().parent
+        offenders = []
+        for path in sorted(tests.glob("test_*.py")):
+            for node in ast.walk(ast.parse(path.read_text(), str(path))):
+                names = [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+                if isinstance(node, ast.ImportFrom):
+                    names = [node.module or ""] + [f"{node.module}.{alias.name}" for alias in node.names]
+                if any(name.split(".")[:2][-1].startswith("test_") and name.startswith("tests.") for name in names):
+                    offenders.append(path.name)
+        self.assertEqual(offenders, [])
