@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from ..access import get_board_for_user
 from ..curve import emotion_curve
@@ -107,7 +107,18 @@ def card_move(request, board_id, card_id):
         return refusal(" ".join(error.messages))
     before = (moved.from_phase_id, moved.channel, moved.emotion)
     altered = card_alterations(before, card_state(moved))
-    return _changed(request, board, _badges_from(moved, card), [moved.from_phase_id, moved.phase_id], *altered)
+    response = _changed(request, board, _badges_from(moved, card), [moved.from_phase_id, moved.phase_id], *altered)
+    # Where the card is now, in words, for the page's live region (a move by keyboard is not seen).
+    return trigger_client_event(response, "jb:announce", {"message": _moved_to(moved, phase)})
+
+
+def _moved_to(card, phase):
+    count = Card.objects.filter(phase=phase).count()
+    return _("Moved to %(phase)s, position %(position)d of %(count)d") % {
+        "phase": phase.name,
+        "position": card.position + 1,
+        "count": count,
+    }
 
 
 @login_required
