@@ -1,8 +1,10 @@
 """Menus that open in place (a <details> with a .menu): a click outside or Escape closes
-every one of them, and a chosen download closes the Export menu."""
+every one of them, and a chosen download closes the Export menu. Side panels: one at a
+time, the board makes room, Escape closes and gives the focus back."""
 
 import pytest
 
+from journeyboard.boards.personas import create_persona
 from tests.test_browser_live import TwoPeopleTestCase
 
 pytestmark = pytest.mark.browser
@@ -39,3 +41,33 @@ class MenuTests(TwoPeopleTestCase):
         self.assertTrue(download.value.suggested_filename.endswith(".json"))
         expect(export.locator(".menu")).to_be_hidden()
         expect(page.locator("#board-body")).to_be_visible()  # the page stays
+
+
+class SidePanelTests(TwoPeopleTestCase):
+    def test_one_side_panel_at_a_time_the_board_makes_room_and_escape_closes(self):
+        create_persona(self.user, self.board, name="Sanne")
+        page = self.open_board(self.page, "anna")
+        personas, history = page.locator("#persona-side"), page.locator("#history-dialog")
+        board_area = page.locator(".board-area")
+        expect(personas).to_be_visible()
+        narrow = board_area.bounding_box()["width"]
+
+        opener = page.locator(".history-open")
+        opener.click()
+        expect(history).to_be_visible()
+        expect(personas).to_be_hidden()  # one at a time
+        expect(page.locator(".personas-toggle")).to_have_attribute("aria-expanded", "false")
+        expect(opener).to_have_attribute("aria-expanded", "true")
+        self.assertLess(board_area.bounding_box()["width"], page.viewport_size["width"])
+
+        history.locator("[data-close-dialog]").focus()
+        page.keyboard.press("Escape")
+        expect(history).to_be_hidden()
+        expect(opener).to_be_focused()
+        expect(opener).to_have_attribute("aria-expanded", "false")
+        self.assertGreater(board_area.bounding_box()["width"], narrow)
+
+        # Closed because another panel took its place, not by Anna: it opens again with the page.
+        page.reload()
+        expect(page.locator("#connection")).to_have_attribute("data-state", "live")
+        expect(personas).to_be_visible()

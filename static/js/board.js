@@ -269,24 +269,13 @@
     try { window.localStorage.setItem(key, open ? "1" : "0"); } catch (e) { /* the choice just is not kept */ }
   }
 
-  function show(open) {
-    side.hidden = !open;
-    document.querySelectorAll("[data-personas-toggle][aria-expanded]").forEach(function (button) {
-      button.setAttribute("aria-expanded", String(open));
-    });
-  }
-
+  // A side panel like the others (ui.js); only its person's own opening and closing is remembered.
   var choice = remembered();
-  if (choice !== null) show(choice === "1");
-
-  document.addEventListener("click", function (event) {
-    var toggle = event.target.closest && event.target.closest("[data-personas-toggle]");
-    if (!toggle) return;
-    var open = side.hidden;
-    show(open);
-    remember(open);
-    // Closing from inside the panel: keep keyboard users at the toolbar button.
-    if (!open && side.contains(toggle)) document.querySelector(".personas-toggle").focus();
+  if (choice === "1" && !side.open) window.journeyboard.openPanel(side);
+  else if (choice === "0" && side.open) window.journeyboard.closePanel(side);
+  side.addEventListener("jb:panel-open", function () { remember(true); });
+  side.addEventListener("close", function () {
+    if (window.journeyboard.closedByPerson(side)) remember(false);
   });
 
   document.addEventListener("keydown", function (event) {

@@ -118,6 +118,7 @@
   // back to what opened it. A panel's content refreshes itself (hx-trigger) only while open.
 
   var openers = new WeakMap(); // panel -> the element that opened it
+  var REPLACED = "replaced";   // a panel's returnValue when another one took its place
 
   function isPanel(dialog) {
     return dialog && dialog.tagName === "DIALOG" && dialog.classList.contains("side-panel");
@@ -131,7 +132,7 @@
 
   function openPanel(panel, from) {
     document.querySelectorAll("dialog.side-panel[open]").forEach(function (other) {
-      if (other !== panel) other.close();
+      if (other !== panel) other.close(REPLACED); // one at a time: not closed by its person
     });
     if (from) openers.set(panel, from);
     if (!panel.open) panel.show();
@@ -140,7 +141,7 @@
   }
 
   function closePanel(panel) {
-    if (panel.open) panel.close();
+    if (panel.open) panel.close("");
   }
 
   document.addEventListener("close", function (event) {
@@ -157,7 +158,8 @@
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape" || event.defaultPrevented) return;
     var panel = event.target.closest && event.target.closest("dialog.side-panel[open]");
-    if (!panel) return;
+    // In an in-place editor (a persona's) Escape cancels the editing, not the panel.
+    if (!panel || event.target.closest("[data-cancel-url]")) return;
     event.preventDefault();
     closePanel(panel); // a non-modal dialog does not close on Escape by itself
   });
@@ -166,11 +168,14 @@
     var opener = event.target.closest("[data-open-dialog]");
     if (opener) {
       var dialog = document.getElementById(opener.dataset.openDialog);
-      if (isPanel(dialog)) openPanel(dialog, opener);
-      else if (dialog && !dialog.open) dialog.showModal();
+      // A panel's toolbar button opens it, and closes it again.
+      if (isPanel(dialog)) {
+        if (dialog.open && !dialog.contains(opener) && opener.hasAttribute("aria-expanded")) closePanel(dialog);
+        else openPanel(dialog, opener);
+      } else if (dialog && !dialog.open) dialog.showModal();
     }
     var closer = event.target.closest("[data-close-dialog]");
-    if (closer) closer.closest("dialog").close();
+    if (closer) closer.closest("dialog").close("");
   });
 
   // Content that refreshes on a jb:* event (hx-trigger="jb:changed from:body delay:300ms")
@@ -190,6 +195,12 @@
     }).observe(topbar);
   }
 
-  window.journeyboard = { toast: toast, announce: announce, openPanel: openPanel, closePanel: closePanel };
+  document.querySelectorAll("dialog.side-panel").forEach(markOpeners);
+
+  window.journeyboard = {
+    toast: toast, announce: announce, openPanel: openPanel, closePanel: closePanel,
+    // Whether a panel was closed by its person (not because another one took its place).
+    closedByPerson: function (panel) { return panel.returnValue !== REPLACED; },
+  };
   window.journeyboardToast = toast; // the older name, still used by tests and scripts
 })();
