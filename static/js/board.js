@@ -1,5 +1,7 @@
-// Board page behaviour that htmx attributes cannot express on their own:
-// drag and drop (SortableJS), keyboard shortcuts for in-place forms, dialogs and toasts.
+// Board page behaviour that htmx attributes cannot express on their own: moving cards
+// (drag and drop with SortableJS, Alt+arrows), keyboard shortcuts for in-place forms and
+// the shortcuts dialog ("?"), view filters, copying links. Toasts, refusals, panels and
+// menus are ui.js's.
 // Kept free of inline handlers so a strict Content-Security-Policy can forbid them.
 (function () {
   "use strict";
@@ -41,8 +43,10 @@
   // arrives, and the answer (its out-of-band counts, its announcement) must still land.
   function saveMove(card, list, position) {
     var scroller = document.getElementById("board-scroll");
+    // Refused by the server: show the board as it has it. Not reached at all: the page
+    // fetches the whole board once it is back (live.js).
     var refused = function (event) {
-      if (event.target === scroller) reloadBoard();
+      if (event.target === scroller && event.detail.status) reloadBoard();
     };
     scroller.addEventListener("jb:refused", refused);
     return htmx.ajax("POST", moveUrl(card), {

@@ -11,6 +11,9 @@
   function toast(message, kind) {
     var box = document.getElementById("toasts");
     if (!box || !message) return;
+    // The same sentence twice at once (two requests failing together) is said once.
+    var same = Array.prototype.some.call(box.children, function (shown) { return shown.textContent === message; });
+    if (same) return;
     var item = document.createElement("div");
     item.className = "toast" + (kind ? " toast-" + kind : "");
     item.textContent = message; // text, never HTML: messages may quote user input

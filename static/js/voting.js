@@ -28,7 +28,7 @@
     var voting = bar();
     if (!voting) return;
     var mine = new Set((voting.dataset.mine || "").split(" ").filter(Boolean));
-    var usedUp = voting.dataset.state === "open" && voting.dataset.left === "0";
+    var usedUp = voting.dataset.usedUp === "true"; // the server's word: no votes left in an open round
     document.querySelectorAll("button.vote-dot").forEach(function (button) {
       var on = mine.has(button.id.slice("vote-".length));
       button.classList.toggle("is-mine", on);
