@@ -186,11 +186,15 @@
     var editor = event.detail.elt.closest && event.detail.elt.closest("form.card-editing");
     if (editor) closing = editor.id;
   });
-  document.body.addEventListener("htmx:afterRequest", function () {
-    if (!closing) return;
-    var card = document.getElementById(closing);
+  // Once settled: htmx has processed the card by then, so Enter opens it again at once.
+  document.body.addEventListener("htmx:afterSettle", function () {
+    var card = closing && document.getElementById(closing);
+    if (!card || !card.matches("article.card")) return; // still the editor (its errors shown)
     closing = null;
-    if (card && card.matches("article.card")) card.focus({ preventScroll: true });
+    card.focus({ preventScroll: true });
+  });
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    if (!event.detail.successful) closing = null;
   });
 
   document.addEventListener("click", function (event) {
