@@ -233,6 +233,13 @@ class MoveCardTests(CardTestCase):
         self.assertEqual((card_positions(self.phase), card_positions(self.phases[1])), ([0, 1], [0, 1]))
         self.assertRecorded(before, "card.moved", from_phase=self.phase.pk, phase=self.phases[1].pk, position=0)
 
+    def test_the_answer_says_where_the_card_is_now_for_screen_readers(self):
+        response = self.move(self.a, self.phases[1].pk, 10**12)
+        self.assertEqual(
+            json.loads(response["HX-Trigger"]),
+            {"jb:announce": {"message": f"Moved to {self.phases[1].name}, position 2 of 2"}},
+        )
+
     def test_positions_out_of_range_are_clamped_to_first_or_last(self):
         # Within the lane...
         self.move(self.a, self.phase.pk, 99)

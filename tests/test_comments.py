@@ -15,7 +15,7 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 
 from journeyboard.boards.cards import create_card
-from journeyboard.boards.comments import add_comment, delete_comment, with_comment_count
+from journeyboard.boards.comments import add_comment, delete_comment, thread_of, with_comment_count, with_delete_rights
 from journeyboard.boards.models import COMMENT_MAX, Board, BoardEvent, Card, Comment, Membership, Role
 from journeyboard.boards.rendering import load_phases
 from tests.base import HTMX, MISSING_ID, BoardChangeTestCase, board_state, make_user
@@ -248,6 +248,19 @@ class DeleteCommentTests(CommentTestCase):
         html = self.client.get(thread, **HTMX).content.decode()
         self.assertIn(f"comments/{self.mine.pk}/delete/", html)
         self.assertIn(f"comments/{self.owners.pk}/delete/", html)
+
+    def test_who_may_delete_is_decided_once_in_python(self):
+        with_rights = with_delete_rights(thread_of(self.card), self.editor, self.board, can_write=True)
+        self.assertEqual([c.can_delete for c in with_rights], [True, False])
+        with_rights = with_delete_rights(thread_of(self.card), self.owner, self.board, can_write=True)
+        self.assertEqual([c.can_delete for c in with_rights], [True, True])
+        # While the board is locked for them, nobody sees a delete button that answers 403.
+        with_rights = with_delete_rights(thread_of(self.card), self.editor, self.board, can_write=False)
+        self.assertEqual([c.can_delete for c in with_rights], [False, False])
+        self.board.locked = True
+        self.board.save()
+        html = self.client.get(self.board_url(self.thread_url()), **HTMX).content.decode()
+        self.assertNotIn("/delete/", html)
 
     def test_a_comment_deleted_meanwhile_is_not_found(self):
         delete_comment(self.editor, self.mine)

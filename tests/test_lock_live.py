@@ -33,7 +33,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 READ_ONLY = "Locked by the facilitator for presenting: you can look, not change."
 FACILITATING = "Locked for presenting: only facilitators can change the board."
-LOCK_SWAPS = ["#board-body", "#board-title", "#loop-toggle", "#personas", "#lock-banner", "#board-revision"]
+LOCK_SWAPS = ["#board-body", "#board-title", "#loop-toggle", "#personas", "#lock-banner", "#history-tools", "#board-revision"]
+UNDO = 'id="undo-button"'
 
 
 def add_controls(crew):
@@ -57,9 +58,11 @@ async def test_locking_turns_the_pages_of_non_facilitators_read_only(crew):
     assert pages[editor] == pages[viewer]
     assert READ_ONLY in pages[editor]
     assert edit_control(crew, crew.ad) not in pages[editor] and add_controls(crew) not in pages[editor]
+    assert UNDO not in pages[editor]  # undo and redo go with the other controls
     # The owner facilitates: controls stay.
     assert FACILITATING in pages[owner]
     assert edit_control(crew, crew.ad) in pages[owner] and add_controls(crew) in pages[owner]
+    assert UNDO in pages[owner]
     # Pages that lose their controls apply it even over an open editor (live.js), others not.
     assert "data-lock-changed" in pages[editor] and "data-lock-changed" not in pages[owner]
 

@@ -307,7 +307,7 @@ class BoardPagePersonaTests(BaseTestCase):
         sanne = create_persona(self.owner, self.board, name="Sanne", quote="Fast, please")
         response = self.page(self.board)
         html = response.content.decode()
-        self.assertIn('<aside id="persona-side" class="persona-side" aria-labelledby="persona-side-title">', html)
+        self.assertIn('<dialog id="persona-side" class="dialog side-panel persona-side" aria-labelledby="persona-side-title" open>', html)
         self.assertEqual(persona_order(html), [sanne.pk])
         self.assertContains(response, "“Fast, please”")
         self.assertContains(response, '<span id="persona-count" class="persona-count">1</span>', html=True)
@@ -317,7 +317,8 @@ class BoardPagePersonaTests(BaseTestCase):
 
     def test_the_panel_is_closed_on_a_board_without_personas(self):
         response = self.page(self.board)
-        self.assertContains(response, 'aria-labelledby="persona-side-title" hidden>')
+        self.assertContains(response, 'aria-labelledby="persona-side-title">')
+        self.assertNotContains(response, 'aria-labelledby="persona-side-title" open>')
         self.assertContains(response, '<span id="persona-count" class="persona-count">0</span>', html=True)
         self.assertContains(response, 'aria-expanded="false"')
         self.assertContains(response, "Whose journey is this? Add a persona")

@@ -186,8 +186,8 @@ class RenderingTests(SummaryTestCase):
         page = self.client.get(self.board_url())
         url = f"/boards/{self.board.pk}/summary/"
         self.assertContains(page, f'data-open-dialog="summary-dialog" aria-controls="summary-dialog" hx-get="{url}"')
-        self.assertContains(page, '<dialog id="summary-dialog" class="dialog summary-panel" data-non-modal')
-        self.assertContains(page, f'<div id="summary-body" hx-get="{url}" hx-trigger="jb:refresh-summary">')
+        self.assertContains(page, '<dialog id="summary-dialog" class="dialog side-panel summary-panel"')
+        self.assertContains(page, f'<div id="summary-body" hx-get="{url}" hx-trigger="jb:changed from:body delay:300ms">')
         # Loaded when opened, not with the page: the page's query budget stays as it was.
         self.assertNotContains(page, '<div id="summary" class="summary">')
         self.assertNotContains(page, "Non-modal and docked")  # the template's comment stays a comment

@@ -67,6 +67,14 @@ def may_delete(user, comment, board):
     return user.pk is not None and (comment.author_id == user.pk or board.owner_id == user.pk)
 
 
+def with_delete_rights(comments, user, board, can_write):
+    """`comments` with `can_delete` set as `user` may: what their thread shows them. Only
+    who may change the board now (`can_write`: not while it is locked for them) may."""
+    for comment in comments:
+        comment.can_delete = can_write and may_delete(user, comment, board)
+    return comments
+
+
 def delete_comment(actor, comment):
     with board_change(comment.card.phase.board_id) as board:
         comment = fresh(Comment.objects.select_related("card").filter(card__phase__board=board), comment.pk)

@@ -1,5 +1,7 @@
-// Board page behaviour that htmx attributes cannot express on their own:
-// drag and drop (SortableJS), keyboard shortcuts for in-place forms, dialogs and toasts.
+// Board page behaviour that htmx attributes cannot express on their own: moving cards
+// (drag and drop with SortableJS, Alt+arrows), keyboard shortcuts for in-place forms and
+// the shortcuts dialog ("?"), view filters, copying links. Toasts, refusals, panels and
+// menus are ui.js's.
 // Kept free of inline handlers so a strict Content-Security-Policy can forbid them.
 (function () {
   "use strict";
@@ -8,19 +10,7 @@
     return JSON.parse(document.body.getAttribute("hx-headers") || "{}");
   }
 
-  function toast(message, kind) {
-    var box = document.getElementById("toasts");
-    if (!box || !message) return;
-    var item = document.createElement("div");
-    item.className = "toast" + (kind ? " toast-" + kind : "");
-    item.textContent = message; // text, never HTML: messages may quote user input
-    box.appendChild(item);
-    setTimeout(function () { item.remove(); }, 5000);
-  }
-
-  window.journeyboardToast = toast;
-
-  // A failed move leaves the card where it was dropped; put the board back as the server has it.
+  // A refused move leaves the card where it was put; show the board as the server has it.
   function reloadBoard() {
     htmx.ajax("GET", window.location.pathname, { target: "#board-body", select: "#board-body", swap: "outerHTML" });
   }
@@ -42,16 +32,54 @@
       chosenClass: "card-chosen",
       onEnd: function (evt) {
         if (evt.from === evt.to && evt.oldIndex === evt.newIndex) return;
-        var card = evt.item;
-        htmx.ajax("POST", moveUrl(card), {
-          source: card,
-          target: card,
-          swap: "none",
-          headers: csrfHeaders(),
-          values: { phase: evt.to.dataset.phaseId, position: evt.newIndex },
-        });
+        saveMove(evt.item, evt.to, evt.newIndex);
       },
     });
+  }
+
+  // The card is already where it was put (by a drag or a key); the server checks, saves,
+  // broadcasts and records it (undo), exactly the same way for both. The request is the
+  // board's, not the card's: the lanes' broadcast may replace the card before the answer
+  // arrives, and the answer (its out-of-band counts, its announcement) must still land.
+  function saveMove(card, list, position) {
+    var scroller = document.getElementById("board-scroll");
+    // Refused by the server: show the board as it has it. Not reached at all: the page
+    // fetches the whole board once it is back (live.js).
+    var refused = function (event) {
+      if (event.target === scroller && event.detail.status) reloadBoard();
+    };
+    scroller.addEventListener("jb:refused", refused);
+    return htmx.ajax("POST", moveUrl(card), {
+      source: scroller,
+      swap: "none",
+      headers: csrfHeaders(),
+      values: { phase: list.dataset.phaseId, position: position },
+    }).then(function () { scroller.removeEventListener("jb:refused", refused); });
+  }
+
+  // Alt+arrows on a focused card: left and right to the neighbouring phase (at the same
+  // position, or the end of a shorter lane), up and down within its lane.
+  var MOVES = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+
+  function moveByKey(card, key) {
+    var list = card.parentElement;
+    var cards = Array.prototype.slice.call(list.querySelectorAll(":scope > article.card"));
+    var index = cards.indexOf(card);
+    var step = MOVES[key];
+    var target = list;
+    var position = index + step[1];
+    if (step[0]) {
+      var lists = Array.prototype.slice.call(document.querySelectorAll(".lane-cards"));
+      target = lists[lists.indexOf(list) + step[0]];
+      if (!target) return;
+      position = Math.min(index, target.querySelectorAll(":scope > article.card").length);
+    } else if (position < 0 || position >= cards.length) {
+      return;
+    }
+    var after = target.querySelectorAll(":scope > article.card:not(#" + CSS.escape(card.id) + ")")[position];
+    target.insertBefore(card, after || null);
+    card.focus({ preventScroll: false });
+    saveMove(card, target, position);
   }
 
   // View filters: what this person looks at, not a change to the board (nothing is sent).
@@ -82,8 +110,25 @@
     document.querySelectorAll(".lane-cards").forEach(initSortable);
   });
 
+  function typing(target) {
+    return target.closest && !!target.closest("input, textarea, select, [contenteditable]:not([contenteditable=false])");
+  }
+
   document.addEventListener("keydown", function (event) {
     var target = event.target;
+    if (event.key === "?" && !event.ctrlKey && !event.metaKey && !event.altKey && !typing(target) && !document.querySelector("dialog[open]:modal")) {
+      var help = document.getElementById("keyboard-help");
+      if (help) {
+        event.preventDefault();
+        help.showModal();
+      }
+      return;
+    }
+    if (event.altKey && MOVES[event.key] && target.matches && target.matches("article.card[hx-get]")) {
+      event.preventDefault();
+      if (!event.repeat) moveByKey(target, event.key);
+      return;
+    }
     // Enter on a focused card opens it, like a click (its hx-trigger).
     if (event.key === "Enter" && target.matches && target.matches("article.card[hx-get]")) {
       event.preventDefault();
@@ -134,113 +179,46 @@
     }
   });
 
-  // Focus the card again after its form is closed, so keyboard users keep their place.
-  document.body.addEventListener("htmx:afterSwap", function (event) {
-    var target = event.detail.target;
-    if (target && target.classList && target.classList.contains("card") && !target.classList.contains("card-editing")) {
-      var card = document.getElementById(target.id);
-      if (card && card.matches("article")) card.focus({ preventScroll: true });
-    }
+  // Focus the card again after its editor is saved or cancelled, so keyboard users keep
+  // their place. Whatever the answer's markup, the card is found again by its id.
+  var closing = null; // the id of the card whose editor is being saved or cancelled
+  document.body.addEventListener("htmx:beforeRequest", function (event) {
+    var editor = event.detail.elt.closest && event.detail.elt.closest("form.card-editing");
+    if (editor) closing = editor.id;
   });
-
-  document.body.addEventListener("htmx:responseError", function (event) {
-    var xhr = event.detail.xhr;
-    var text = (xhr.getResponseHeader("Content-Type") || "").indexOf("text/plain") === 0 ? xhr.responseText : "";
-    toast(text || document.body.dataset.errorMessage || "Something went wrong.", "error");
-    if (event.detail.pathInfo && /\/move\/$/.test(event.detail.pathInfo.requestPath || "")) reloadBoard();
+  // Once settled: htmx has processed the card by then, so Enter opens it again at once.
+  document.body.addEventListener("htmx:afterSettle", function () {
+    var card = closing && document.getElementById(closing);
+    if (!card || !card.matches("article.card")) return; // still the editor (its errors shown)
+    closing = null;
+    card.focus({ preventScroll: true });
   });
-
-  document.body.addEventListener("htmx:sendError", function () {
-    toast(document.body.dataset.offlineMessage || "The server cannot be reached.", "error");
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    if (!event.detail.successful) closing = null;
   });
 
   document.addEventListener("click", function (event) {
-    var opener = event.target.closest("[data-open-dialog]");
-    if (opener) {
-      var dialog = document.getElementById(opener.dataset.openDialog);
-      // A non-modal one (a side panel) leaves the board usable while it is open.
-      if (dialog && !dialog.open) {
-        if (dialog.hasAttribute("data-non-modal")) dialog.show();
-        else dialog.showModal();
-      }
-    }
     var copy = event.target.closest("[data-copy-link]");
     if (copy) {
       var link = new URL(copy.dataset.copyLink, window.location.href).href;
-      var done = function () { toast(copy.dataset.copied); };
+      var done = function () { window.journeyboard.toast(copy.dataset.copied); };
       if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(link).then(done, function () { window.prompt("", link); });
       else window.prompt("", link); // clipboard API needs https; let the person copy it
-      var menu = copy.closest("details"); // the Export menu; share links have none
-      if (menu) menu.removeAttribute("open");
     }
-    var closer = event.target.closest("[data-close-dialog]");
-    if (closer) closer.closest("dialog").close();
-    // Clicking outside an open phase menu closes it.
-    document.querySelectorAll("details.phase-menu[open], details.export-menu[open]").forEach(function (menu) {
-      if (!menu.contains(event.target)) menu.removeAttribute("open");
-    });
   });
 })();
 
 // ---- Summary panel: pain points & opportunities ------------------------------------
-// A non-modal panel docked on the right (board.html #summary-dialog): people keep editing
-// while it is open, so it refreshes itself after every change, whoever made it.
+// A side panel (ui.js) that refreshes itself after every change, whoever made it
+// (board.html #summary-body: hx-trigger on jb:changed). An item leads to its card.
 (function () {
   "use strict";
 
   var panel = document.getElementById("summary-dialog");
   if (!panel) return;
-  var body = document.getElementById("summary-body");
-  var refreshTimer = null;
-
-  // One refresh for a burst of changes (a drag touches two lanes, a workshop types fast).
-  function refreshSoon() {
-    if (!panel.open) return;
-    clearTimeout(refreshTimer);
-    refreshTimer = setTimeout(function () {
-      refreshTimer = null;
-      if (panel.open) htmx.trigger(body, "jb:refresh-summary");
-    }, 300);
-  }
-
-  // Other people's changes: only HTML broadcasts get here, live.js consumes the JSON
-  // frames (cursors, presence) before htmx's ws extension would announce them.
-  document.body.addEventListener("htmx:wsAfterMessage", refreshSoon);
-
-  // This page's own changes are not echoed back over the socket (an undo may bring back a card too).
-  document.body.addEventListener("htmx:afterRequest", function (event) {
-    var detail = event.detail;
-    var path = (detail.pathInfo && detail.pathInfo.requestPath) || "";
-    if (detail.successful && detail.requestConfig && detail.requestConfig.verb !== "get" && /\/(cards|phases|undo|redo)\//.test(path)) {
-      refreshSoon();
-    }
-  });
-
-  // The panel sits below the top bar, whose height changes when it wraps.
-  var topbar = document.querySelector(".topbar");
-  if (topbar && window.ResizeObserver) {
-    new ResizeObserver(function () {
-      document.documentElement.style.setProperty("--topbar-h", topbar.offsetHeight + "px");
-    }).observe(topbar);
-  }
-
-  // A non-modal dialog does not close on Escape by itself.
-  panel.addEventListener("keydown", function (event) {
-    if (event.key === "Escape") panel.close();
-  });
-
-  // The toolbar button shows (and tells screen readers) whether the panel is open.
-  function markOpeners() {
-    document.querySelectorAll('[data-open-dialog="summary-dialog"]').forEach(function (button) {
-      button.setAttribute("aria-expanded", panel.open ? "true" : "false");
-    });
-  }
-  markOpeners();
-  panel.addEventListener("close", markOpeners);
 
   // An item links to its card (`#card-<id>`); scroll there smoothly and make it flash.
   document.addEventListener("click", function (event) {
-    if (event.target.closest && event.target.closest('[data-open-dialog="summary-dialog"]')) markOpeners(); // opened by the handler above
     var link = event.target.closest && event.target.closest("[data-show-card]");
     if (!link) return;
     event.preventDefault();
@@ -290,7 +268,6 @@
   if (!side || !live) return;
   var key = "journeyboard:personas-open:" + live.dataset.boardUrl;
   var heldBack = false; // someone else's change to the panel, waiting until this person stops editing it
-  var resync = false;
 
   function remembered() {
     try { return window.localStorage.getItem(key); } catch (e) { return null; } // storage may be blocked
@@ -300,24 +277,13 @@
     try { window.localStorage.setItem(key, open ? "1" : "0"); } catch (e) { /* the choice just is not kept */ }
   }
 
-  function show(open) {
-    side.hidden = !open;
-    document.querySelectorAll("[data-personas-toggle][aria-expanded]").forEach(function (button) {
-      button.setAttribute("aria-expanded", String(open));
-    });
-  }
-
+  // A side panel like the others (ui.js); only its person's own opening and closing is remembered.
   var choice = remembered();
-  if (choice !== null) show(choice === "1");
-
-  document.addEventListener("click", function (event) {
-    var toggle = event.target.closest && event.target.closest("[data-personas-toggle]");
-    if (!toggle) return;
-    var open = side.hidden;
-    show(open);
-    remember(open);
-    // Closing from inside the panel: keep keyboard users at the toolbar button.
-    if (!open && side.contains(toggle)) document.querySelector(".personas-toggle").focus();
+  if (choice === "1" && !side.open) window.journeyboard.openPanel(side);
+  else if (choice === "0" && side.open) window.journeyboard.closePanel(side);
+  side.addEventListener("jb:panel-open", function () { remember(true); });
+  side.addEventListener("close", function () {
+    if (window.journeyboard.closedByPerson(side)) remember(false);
   });
 
   document.addEventListener("keydown", function (event) {
@@ -356,20 +322,19 @@
     htmx.ajax("GET", live.dataset.boardUrl + "personas/", { source: panel, target: panel, swap: "outerHTML" });
   }
 
-  document.body.addEventListener("htmx:wsBeforeMessage", function (event) {
-    resync = event.detail.message.indexOf("data-resync") >= 0;
+  document.body.addEventListener("jb:before-swap", function (event) {
+    var target = event.target;
+    var frame = event.detail.frame;
+    if (target.id !== "personas" || (frame && frame.resync)) return; // a resync replaces everything, as asked
+    if (busy(target)) event.preventDefault();
   });
 
-  // On `document`, so that this runs after live.js (on `body`), which holds back swaps into
-  // a field being typed in: whoever held it back, the panel is fetched again afterwards.
-  document.addEventListener("htmx:oobBeforeSwap", function (event) {
-    var target = event.detail.target;
-    if (!target || target.id !== "personas" || resync) return; // a resync replaces everything, as asked
-    if (busy(target)) event.preventDefault();
-    if (event.defaultPrevented) {
-      heldBack = true;
-      setTimeout(catchUp, 0);
-    }
+  // Whoever held the panel back (this script, or live.js for a field being typed in), it
+  // is fetched again once this person is done.
+  document.body.addEventListener("jb:held", function (event) {
+    if (event.target.id !== "personas") return;
+    heldBack = true;
+    setTimeout(catchUp, 0);
   });
 
   document.body.addEventListener("htmx:afterSwap", function (event) {

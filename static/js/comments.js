@@ -1,8 +1,9 @@
-// Comments on cards (templates/boards/comments.html): the comments panel, a non-modal
-// dialog docked on the right. A card's badge (or the "Comments" button in its editor)
-// opens the card's thread there; Ctrl+Enter sends a comment, Escape closes the panel.
-// Other people's comments arrive over the socket: the card's new badge and, for an open
-// thread, the comment appended to it (boards/broadcast.html#comment-added).
+// Comments on cards (templates/boards/comments.html): the comments panel, a side panel
+// (ui.js). A card's badge (or the "Comments" button in its editor) opens the card's thread
+// there; Ctrl+Enter sends a comment. Other people's comments arrive over the socket: the
+// card's new badge and, for an open thread, the comment appended to it
+// (boards/broadcast.html#comment-added). Who may delete a comment is the server's answer
+// (`comment.can_delete`, boards/comments.py).
 (function () {
   "use strict";
 
@@ -10,11 +11,10 @@
   var live = document.getElementById("live");
   if (!panel || !live) return;
   var body = document.getElementById("comments-body");
-  var me = live.dataset.user;
-  var openCard = null; // the card whose thread the panel shows
-  var opener = null;   // where focus goes back to when the panel closes
-  var commentSwap = false; // a comment's answer or broadcast is being applied
-  var appending = false;   // ...and it appends a comment to a thread (rather than re-sending it)
+  var openCard = null;        // the card whose thread the panel shows
+  var opener = null;          // the badge that opened it: focus goes back there (or to its card)
+  var commentChange = false;  // a comment's own answer or broadcast is being applied
+  var appending = false;      // ...and it appends a comment to a thread
 
   function threadUrl(cardId) {
     return live.dataset.boardUrl + "cards/" + cardId + "/comments/";
@@ -28,9 +28,7 @@
   function open(cardId, from) {
     opener = from;
     openCard = String(cardId);
-    var summary = document.getElementById("summary-dialog");
-    if (summary && summary.open) summary.close(); // both dock on the right
-    if (!panel.open) panel.show();
+    window.journeyboard.openPanel(panel, from);
     return htmx.ajax("GET", threadUrl(cardId), { source: panel, target: body, swap: "innerHTML" }).then(focusThread);
   }
 
@@ -41,10 +39,7 @@
   // In the capture phase: the badge sits inside a card whose own click opens its editor.
   document.addEventListener("click", function (event) {
     var button = event.target.closest && event.target.closest("[data-comments]");
-    if (!button) {
-      if (event.target.closest && event.target.closest('[data-open-dialog="summary-dialog"]') && panel.open) panel.close();
-      return;
-    }
+    if (!button) return;
     event.preventDefault();
     event.stopPropagation();
     open(button.dataset.comments, button);
@@ -52,21 +47,18 @@
 
   panel.addEventListener("close", function () {
     openCard = null;
-    // Back to the badge, or to the card if the badge was re-rendered meanwhile.
-    var back = opener && document.contains(opener) ? opener : null;
-    if (!back && opener) back = document.getElementById("card-" + opener.dataset.comments);
-    opener = null;
-    // Only when focus was in the panel (Escape, its close button), not when another panel took its place.
+    // The badge was re-rendered meanwhile (ui.js focuses it when it is still there): the card.
     var focus = document.activeElement;
-    if (back && (!focus || focus === document.body || panel.contains(focus))) back.focus({ preventScroll: true });
+    if (opener && !document.contains(opener) && (!focus || focus === document.body || panel.contains(focus))) {
+      var card = document.getElementById("card-" + opener.dataset.comments);
+      if (card) card.focus({ preventScroll: true });
+    }
+    opener = null;
   });
 
   document.addEventListener("keydown", function (event) {
     if (!panel.contains(event.target)) return;
-    if (event.key === "Escape") {
-      event.preventDefault();
-      panel.close(); // a non-modal dialog does not close on Escape by itself
-    } else if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.matches(".comment-form textarea")) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey) && event.target.matches(".comment-form textarea")) {
       event.preventDefault();
       htmx.trigger(event.target.form, "submit");
     }
@@ -86,51 +78,54 @@
     }
   });
 
-  // The delete button of one's own comments. A broadcast is rendered per role, not per
-  // person, so it carries the button hidden on everyone's comments; show it on ours.
+  // A broadcast is rendered per role, not per person: in a writer's copy the delete button
+  // is hidden (comments.html), to be shown on the comments this page's person wrote.
   htmx.onLoad(function (root) {
     if (!root.querySelectorAll) return;
-    root.querySelectorAll('.comment[data-author="' + me + '"] [data-own-only]').forEach(function (button) {
+    root.querySelectorAll('.comment[data-author="' + live.dataset.user + '"] [data-own-only]').forEach(function (button) {
       button.hidden = false;
     });
   });
 
   // ---- applying comments without disturbing anyone --------------------------------
 
-  document.body.addEventListener("htmx:wsBeforeMessage", function (event) {
-    var text = event.detail.message;
-    appending = /hx-swap-oob="beforeend:#comment-list-/.test(text);
-    commentSwap = appending || /hx-swap-oob="innerHTML:#comment-list-/.test(text);
-    if (text.indexOf("data-resync") >= 0) setTimeout(reload, 0); // the open thread may have missed comments too
+  // A frame is a comment's when it carries a thread's swap (broadcast.html: the thread's
+  // list, or the sink for pages without it open).
+  document.body.addEventListener("jb:frame", function (event) {
+    var thread = event.detail.fragment.querySelector('[hx-swap-oob*="#comment-sink"]');
+    commentChange = !!thread;
+    appending = !!thread && thread.getAttribute("hx-swap-oob").indexOf("beforeend:") === 0;
+    if (event.detail.resync) setTimeout(reload, 0); // the open thread may have missed comments too
   });
-  document.body.addEventListener("htmx:wsAfterMessage", function () {
-    commentSwap = appending = false;
+  document.body.addEventListener("jb:changed", function () {
+    commentChange = appending = false;
     var sink = document.getElementById("comment-sink");
     if (sink) sink.replaceChildren(); // what came for threads this page does not show
   });
 
+  // This page's own comment answers (asked from inside the panel).
   document.body.addEventListener("htmx:beforeSwap", function (event) {
-    var path = (event.detail.pathInfo && event.detail.pathInfo.requestPath) || "";
-    commentSwap = /\/comments\//.test(path);
+    var asker = event.detail.requestConfig && event.detail.requestConfig.elt;
+    commentChange = !!(asker && panel.contains(asker));
+    appending = false;
   });
-  document.body.addEventListener("htmx:afterRequest", function () { commentSwap = false; });
+  document.body.addEventListener("htmx:afterRequest", function () { commentChange = false; });
 
-  // Capture phase, so that this runs before live.js: a comment only changes a card's
-  // badge, so it must neither replace a card editor that is open (closing the editor
-  // shows the card with its current count anyway) nor warn its author that the card
-  // changed. A comment already in the thread (the thread was loaded just after it was
-  // written) is not appended twice.
-  document.addEventListener("htmx:oobBeforeSwap", function (event) {
-    if (!commentSwap) return;
-    var target = event.detail.target;
+  // A comment only changes a card's badge, so it must neither replace a card editor that
+  // is open (closing the editor shows the card with its current count anyway) nor warn its
+  // author that the card changed. A comment already in the thread (the thread was loaded
+  // just after it was written) is not appended twice.
+  document.body.addEventListener("jb:before-swap", function (event) {
+    if (!commentChange) return;
+    var target = event.target;
     var skip = target.matches(".card-editing");
     if (!skip && appending && target.matches(".comment-list")) {
       var arriving = event.detail.fragment && event.detail.fragment.querySelector(".comment");
       skip = !!(arriving && target.querySelector("#" + CSS.escape(arriving.id)));
     }
     if (skip) {
+      event.detail.quiet = true;
       event.preventDefault();
-      event.stopPropagation();
     }
-  }, true);
+  });
 })();

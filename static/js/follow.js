@@ -143,22 +143,17 @@
     stopFollowing(null); // whoever led is unknown until we are back
   });
 
-  document.body.addEventListener("htmx:wsBeforeMessage", function (event) {
-    var text = event.detail.message;
-    if (text.charAt(0) !== "{") return;
-    var message = JSON.parse(text);
-    switch (message.type) {
-      case "follow": return followed(message);
-      case "follow.stop": return stopFollowing(message.conn);
-      case "presence":
-        // Someone who just opened the board learns where the facilitator is.
-        if (message.action === "join" && leading) sendSoon();
-        if (message.action === "leave") stopFollowing(message.conn);
-        return;
-      case "error":
-        // Not (or no longer) a facilitator: the server refused to lead anyone.
-        if (message.code === "forbidden" && leading) setLeading(false);
-        return;
-    }
+  // The socket's messages, as live.js announces them.
+  document.body.addEventListener("jb:follow", function (event) { followed(event.detail); });
+  document.body.addEventListener("jb:follow-stop", function (event) { stopFollowing(event.detail.conn); });
+  document.body.addEventListener("jb:presence", function (event) {
+    var message = event.detail;
+    // Someone who just opened the board learns where the facilitator is.
+    if (message.action === "join" && leading) sendSoon();
+    if (message.action === "leave") stopFollowing(message.conn);
+  });
+  document.body.addEventListener("jb:error", function (event) {
+    // Not (or no longer) a facilitator: the server refused to lead anyone.
+    if (event.detail.code === "forbidden" && leading) setLeading(false);
   });
 })();

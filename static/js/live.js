@@ -2,6 +2,17 @@
 // people's changes produce (out-of-band swaps); this script handles the small JSON
 // messages (presence, cursors, who is editing), the connection state, and catching up
 // by revision after a reconnect.
+//
+// Every frame is read here, once, and announced as DOM events on <body> for the other
+// scripts (docs/architecture-client.md):
+//   jb:<type>      a JSON message, e.g. jb:presence, jb:follow, jb:follow-stop, jb:error
+//                  (detail: the message)
+//   jb:frame       an HTML frame about to be applied (detail: {fragment, resync, lock})
+//   jb:before-swap on an out-of-band target, cancelable: a listener that calls
+//                  preventDefault() keeps what the page shows (detail.quiet: without the
+//                  "changed meanwhile" notice); jb:held follows on targets held back
+//   jb:changed     the board changed: after a frame is applied, or this page's own change
+//                  was saved (panels refresh with hx-trigger="jb:changed from:body delay:…")
 (function () {
   "use strict";
 
@@ -10,9 +21,7 @@
 
   var myUser = Number(live.dataset.user);
   var socket = null;          // htmx's socket wrapper while connected
-  var applyingBroadcast = false;
-  var applyingResync = false; // the whole board, sent because we asked: replaces even open editors
-  var applyingLock = false;   // the board was locked or unlocked: controls come or go, open editors too
+  var frame = null;           // the HTML frame being applied: {fragment, resync, lock}
   var missedWhileEditing = false;
   var people = new Map();     // conn -> {user, name, initials, color, editing}
   var reconnectTimer = null;
@@ -24,8 +33,13 @@
 
   // ---- connection state ------------------------------------------------------------
 
+  function emit(name, detail, on) {
+    (on || document.body).dispatchEvent(new CustomEvent(name, { bubbles: true, cancelable: true, detail: detail }));
+  }
+
   function setState(state) {
     var badge = document.getElementById("connection");
+    if (!badge) return; // the page is being left or was replaced
     badge.dataset.state = state;
     badge.textContent = badge.dataset["label" + state.charAt(0).toUpperCase() + state.slice(1)] || state;
     document.body.classList.toggle("is-offline", state !== "live");
@@ -41,6 +55,10 @@
   // in `ahead`, and a hole that does not fill up soon means a change was missed.
 
   var contiguous = Number(document.getElementById("board-revision").dataset.revision);
+  var currentRevision = function () {
+    var el = document.getElementById("board-revision");
+    return el ? Number(el.dataset.revision) : contiguous;
+  };
   var ahead = new Set();
   var holeTimer = null;
 
@@ -86,7 +104,8 @@
   }, 5000);
 
   document.body.addEventListener("htmx:wsConnecting", function () {
-    var state = document.getElementById("connection").dataset.state;
+    var badge = document.getElementById("connection");
+    var state = badge && badge.dataset.state;
     if (state !== "reconnecting" && state !== "paused") setState("connecting");
   });
 
@@ -129,6 +148,7 @@
       reconnectTimer = null;
       // A fresh element makes the ws extension open a fresh socket.
       var old = document.getElementById("live");
+      if (!old) return;
       var fresh = old.cloneNode(false);
       old.replaceWith(fresh);
       htmx.process(fresh);
@@ -141,15 +161,27 @@
     var text = event.detail.message;
     if (text.charAt(0) === "{") {
       event.preventDefault();
-      handle(JSON.parse(text));
+      var message = JSON.parse(text);
+      handle(message);
+      emit("jb:" + message.type.replace(/\./g, "-"), message);
       return;
     }
-    applyingBroadcast = true;
     lastHeard = Date.now();
-    applyingResync = text.indexOf("data-resync") >= 0;
-    applyingLock = text.indexOf("data-lock-changed") >= 0; // sharing.html#lock-banner
-    var found = /id="board-revision" data-revision="(\d+)"/.exec(text);
-    if (found && !applyingResync) noteApplied(Number(found[1]));
+    var template = document.createElement("template");
+    template.innerHTML = text;
+    var fragment = template.content;
+    var revision = fragment.querySelector("#board-revision");
+    frame = {
+      fragment: fragment,
+      // The whole board, sent because we asked: replaces even open editors.
+      resync: !!(revision && revision.hasAttribute("data-resync")),
+      // Locked or unlocked: controls come or go, open editors too (sharing.html#lock-banner).
+      lock: !!fragment.querySelector("[data-lock-changed]"),
+      // What has the keyboard focus: a change that re-renders it gives it back (below).
+      focusId: document.activeElement && document.activeElement !== document.body ? document.activeElement.id : "",
+    };
+    if (revision && !frame.resync) noteApplied(Number(revision.dataset.revision));
+    emit("jb:frame", frame);
   });
 
   function confirmLive() {
@@ -160,39 +192,97 @@
   }
 
   document.body.addEventListener("htmx:wsAfterMessage", function () {
-    if (applyingResync) {
-      resetTo(Number(document.getElementById("board-revision").dataset.revision));
+    if (!frame) return;
+    var applied = frame;
+    frame = null;
+    var focus = document.activeElement;
+    if (applied.focusId && (!focus || focus === document.body)) {
+      var again = document.getElementById(applied.focusId);
+      if (again && again.tabIndex >= 0) again.focus({ preventScroll: true });
+    }
+    if (applied.resync) {
+      resetTo(currentRevision());
       confirmLive();
     }
-    applyingBroadcast = applyingResync = applyingLock = false;
     showEditing();
+    emit("jb:changed", { resync: applied.resync, lock: applied.lock });
   });
 
-  // Someone else's change must not wipe out a card editor (or a field) this person is typing in.
+  // The one place that decides whether an out-of-band swap goes ahead. Someone else's
+  // change must not wipe out a card editor (or a field) this person is typing in; other
+  // scripts hold back what they know about (jb:before-swap). A lock is not held back:
+  // whatever is being typed could not be saved any more, so it is kept aside instead.
   document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
-    // A lock is not held back: whatever is being typed could not be saved any more.
-    if (!applyingBroadcast || applyingResync || applyingLock) return;
     var target = event.detail.target;
-    var busy = target.matches(".card-editing") || target.querySelector(".card-editing") ||
-      (document.activeElement && target.contains(document.activeElement) && document.activeElement.matches("input, textarea, select"));
-    if (busy) {
+    if (!target) return;
+    var ask = new CustomEvent("jb:before-swap", {
+      bubbles: true, cancelable: true,
+      detail: { frame: frame, fragment: event.detail.fragment, quiet: false },
+    });
+    target.dispatchEvent(ask);
+    var busy = !!frame && !frame.resync && !frame.lock && editingIn(target);
+    if (ask.defaultPrevented || busy) {
       event.preventDefault();
-      missedWhileEditing = true;
-      var editor = target.matches(".card-editing") ? target : target.querySelector(".card-editing");
-      if (editor && !editor.querySelector(".changed-notice")) {
-        var notice = document.createElement("p");
-        notice.className = "changed-notice";
-        notice.textContent = live.dataset.conflictLabel;
-        editor.prepend(notice);
-      }
+      if (busy && !ask.detail.quiet) showChangedNotice(target);
+      target.dispatchEvent(new CustomEvent("jb:held", { bubbles: true }));
+    } else if (frame && frame.lock) {
+      keepTyped(target);
     }
+  });
+
+  function editingIn(target) {
+    var focus = document.activeElement;
+    return !!(target.matches(".card-editing") || target.querySelector(".card-editing") ||
+      (focus && target.contains(focus) && focus.matches("input, textarea, select")));
+  }
+
+  function showChangedNotice(target) {
+    missedWhileEditing = true;
+    var editor = target.matches(".card-editing") ? target : target.querySelector(".card-editing");
+    if (editor && !editor.querySelector(".changed-notice")) {
+      var notice = document.createElement("p");
+      notice.className = "changed-notice";
+      notice.textContent = live.dataset.conflictLabel;
+      editor.prepend(notice);
+    }
+  }
+
+  // ---- text typed when the lock came ------------------------------------------------
+  // The lock takes the add fields away from those it stops. What they had typed is said in
+  // a toast, and put back into its field when the board is unlocked.
+
+  var kept = {}; // field id -> text
+
+  function keepTyped(target) {
+    var lost = [];
+    target.querySelectorAll("input[id], textarea[id]").forEach(function (field) {
+      if (/^(hidden|checkbox|radio|color|number)$/.test(field.type)) return;
+      var text = field.value.trim();
+      if (!text || field.value === field.defaultValue) return;
+      lost.push(text);
+      // Editors share field ids between cards: only the add fields get their text back.
+      if (!field.closest(".card-editing, .persona-editing")) kept[field.id] = field.value;
+    });
+    if (lost.length) window.journeyboard.toast(live.dataset.keptLabel.replace("{text}", lost.join(" · ")), "error");
+  }
+
+  htmx.onLoad(function (root) {
+    Object.keys(kept).forEach(function (id) {
+      var field = document.getElementById(id);
+      if (!field || !root.contains(field) || field.value) return;
+      field.value = kept[id];
+      delete kept[id];
+    });
   });
 
   // Our own changes are not echoed back; their responses say which revision they made.
   document.body.addEventListener("htmx:afterRequest", function (event) {
     var xhr = event.detail.xhr;
     var made = xhr && xhr.getResponseHeader("X-Board-Revision");
-    if (made) noteApplied(Number(made));
+    if (made) {
+      noteApplied(Number(made));
+      emit("jb:changed", { own: true });
+    }
     if (!event.detail.successful && !(xhr && (xhr.status === 409 || xhr.status === 422))) {
       // A failed change may have left the page showing what the server does not have.
       askToCatchUp(true);
@@ -206,7 +296,7 @@
       case "editing": return editing(message);
       case "role": return window.location.reload();
       case "error":
-        if (window.journeyboardToast) window.journeyboardToast(message.message, "error");
+        window.journeyboard.toast(message.message, "error");
         return;
       case "synced": resetTo(message.revision); confirmLive(); return;
     }
@@ -234,6 +324,7 @@
 
   function renderPresence() {
     var bar = document.getElementById("presence");
+    if (!bar) return; // the page is being left or was replaced
     bar.querySelectorAll(".presence-other").forEach(function (el) { el.remove(); });
     var seen = new Set([myUser]); // several tabs of one person count once
     people.forEach(function (p) {
@@ -278,6 +369,7 @@
 
   function moveCursor(message) {
     var layer = document.getElementById("cursors");
+    if (!layer) return;
     var cursor = layer.querySelector('[data-conn="' + message.conn + '"]');
     if (!cursor) {
       cursor = document.createElement("div");

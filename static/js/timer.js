@@ -62,23 +62,16 @@
     if (timer) adopt(timer, elt === document.body ? pageArrival() : Date.now());
   });
 
-  // A refused action (a length of zero, of days...) is plain text: show it, keep the timer.
+  // A refused action (a length of zero, of days...) is a toast (ui.js); the timer stays.
+  // A started one closes the start menu.
   document.body.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail.elt && event.detail.elt.closest && event.detail.elt.closest(".timer-controls form");
     if (!form) return;
     var xhr = event.detail.xhr;
-    if (xhr && xhr.status === 422 && window.journeyboardToast) window.journeyboardToast(xhr.responseText, "error");
     if (xhr && xhr.status >= 200 && xhr.status < 300) {
       var menu = form.closest("details");
       if (menu) menu.removeAttribute("open");
       if (form.matches(".timer-custom")) form.reset();
     }
-  });
-
-  // Clicking elsewhere closes the start menu, like the other menus of the page.
-  document.addEventListener("click", function (event) {
-    document.querySelectorAll("details.timer-menu[open]").forEach(function (menu) {
-      if (!menu.contains(event.target)) menu.removeAttribute("open");
-    });
   });
 })();

@@ -4,8 +4,8 @@
 // voting bar (#voting, rendered for you alone) lists them in data-mine and this script
 // fills those dots in, after every swap. It also fetches the bar again when a broadcast's
 // #voting-signal says it changed (a round started or closed, or you voted in another
-// tab), shows refusals ("you have used all your votes") as toasts, and opens the ranked
-// list on every screen when a round closes.
+// tab) or a vote was refused (ui.js shows why), and opens the ranked list on every screen
+// when a round closes.
 (function () {
   "use strict";
 
@@ -28,7 +28,7 @@
     var voting = bar();
     if (!voting) return;
     var mine = new Set((voting.dataset.mine || "").split(" ").filter(Boolean));
-    var usedUp = voting.dataset.state === "open" && voting.dataset.left === "0";
+    var usedUp = voting.dataset.usedUp === "true"; // the server's word: no votes left in an open round
     document.querySelectorAll("button.vote-dot").forEach(function (button) {
       var on = mine.has(button.id.slice("vote-".length));
       button.classList.toggle("is-mine", on);
@@ -46,7 +46,6 @@
   // ---- keeping the bar fresh -----------------------------------------------------------
 
   var seenSignal = signalRevision();
-  var seenResync = null;
   var before = null; // the bar as it was before a fetch: {state, round, resultsOpen}
 
   function refreshBar() {
@@ -54,11 +53,9 @@
     if (voting) htmx.trigger(voting, "jb:refresh-voting");
   }
 
-  document.body.addEventListener("htmx:wsAfterMessage", function () {
-    var revision = document.getElementById("board-revision");
-    if (revision && revision.hasAttribute("data-resync") && revision !== seenResync) {
-      seenResync = revision; // caught up after a lost connection: the bar may be stale too
-      seenSignal = signalRevision();
+  document.body.addEventListener("jb:changed", function (event) {
+    if (event.detail && event.detail.resync) {
+      seenSignal = signalRevision(); // caught up after a lost connection: the bar may be stale too
       refreshBar();
       return;
     }
@@ -70,8 +67,8 @@
 
   // Remember what the bar showed, to open the results when a round closes under our eyes.
   document.body.addEventListener("htmx:beforeSwap", rememberBar);
-  document.body.addEventListener("htmx:oobBeforeSwap", function (event) {
-    if (event.detail.target && event.detail.target.id === "voting") rememberBar();
+  document.body.addEventListener("jb:before-swap", function (event) {
+    if (event.target.id === "voting") rememberBar();
   });
 
   function rememberBar() {
@@ -89,7 +86,7 @@
     var results = document.getElementById("voting-results");
     if (voting && results && before) {
       var justClosed = before.state === "open" && voting.dataset.state === "closed" && before.round === voting.dataset.round;
-      if ((justClosed || before.resultsOpen) && !results.open) results.show();
+      if ((justClosed || before.resultsOpen) && !results.open) window.journeyboard.openPanel(results);
     }
     before = null;
   }
@@ -99,22 +96,12 @@
     markMine();
   });
 
-  // ---- refusals and the start menu -----------------------------------------------------
+  // ---- refusals ------------------------------------------------------------------------
 
-  // Refusals in words (no votes left, voting closed or started meanwhile) are not swapped:
-  // say why. (A start form with errors comes back as HTML and shows them itself.)
-  document.body.addEventListener("htmx:afterRequest", function (event) {
-    var elt = event.detail.elt;
-    var xhr = event.detail.xhr;
-    if (!elt || !elt.matches || !elt.matches(".vote-dot, [data-voting-action]") || !xhr || xhr.status !== 422) return;
-    if ((xhr.getResponseHeader("Content-Type") || "").indexOf("text/plain") !== 0) return;
-    if (window.journeyboardToast) window.journeyboardToast(xhr.responseText, "error");
-    refreshBar(); // the page may show a round that is no longer (or already) open
-  });
-
-  document.addEventListener("click", function (event) {
-    document.querySelectorAll("details.voting-menu[open]").forEach(function (menu) {
-      if (!menu.contains(event.target)) menu.removeAttribute("open");
-    });
+  // No votes left, voting closed or started meanwhile: ui.js says why; the page may show a
+  // round that is no longer (or already) open. (A start form with errors comes back as
+  // HTML and shows them itself.)
+  document.body.addEventListener("jb:refused", function (event) {
+    if (event.target.matches && event.target.matches(".vote-dot, [data-voting-action]")) refreshBar();
   });
 })();

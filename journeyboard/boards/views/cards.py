@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import reswap, retarget
+from django_htmx.http import reswap, retarget, trigger_client_event
 
 from ..access import get_board_for_user
 from ..cards import CardConflict, create_card, delete_card, move_card, update_card
@@ -94,10 +94,20 @@ def card_move(request, board_id, card_id):
         return refusal(_("That phase is not part of this board."))
     try:
         with collecting() as made:
-            move_card(request.user, card, phase, form.cleaned_data["position"])
+            moved = move_card(request.user, card, phase, form.cleaned_data["position"])
     except ValidationError as error:
         return refusal(" ".join(error.messages))
-    return changed(board, made)
+    # Where the card is now, in words, for the page's live region (a move by keyboard is not seen).
+    return trigger_client_event(changed(board, made), "jb:announce", {"message": _moved_to(moved, phase)})
+
+
+def _moved_to(card, phase):
+    count = Card.objects.filter(phase=phase).count()
+    return _("Moved to %(phase)s, position %(position)d of %(count)d") % {
+        "phase": phase.name,
+        "position": card.position + 1,
+        "count": count,
+    }
 
 
 @login_required

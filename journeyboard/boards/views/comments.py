@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from ..access import get_board_for_user
-from ..comments import add_comment, delete_comment, thread_of, with_comment_count
+from ..comments import add_comment, delete_comment, thread_of, with_comment_count, with_delete_rights
 from ..models import Card, Comment
 from ..rendering import viewer_flags
 
@@ -26,7 +26,10 @@ def _card(board, card_id):
 
 
 def _render(request, board, name, status=200, **extra):
-    context = {**viewer_flags(board), "me_id": request.user.pk, **extra}
+    flags = viewer_flags(board)
+    if "comments" in extra:
+        extra["comments"] = with_delete_rights(extra["comments"], request.user, board, flags["can_write"])
+    context = {**flags, "me_id": request.user.pk, **extra}
     return render(request, f"{COMMENTS_TEMPLATE}#{name}", context, status=status)
 
 
