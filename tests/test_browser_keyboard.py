@@ -6,7 +6,7 @@ import json
 import pytest
 
 from journeyboard.boards.cards import create_card
-from tests.test_browser_live import LIVE, TwoPeopleTestCase
+from tests.browsing import LIVE, TwoPeopleTestCase
 
 pytestmark = pytest.mark.browser
 

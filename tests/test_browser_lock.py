@@ -4,7 +4,7 @@ undo and redo go away with the other controls, and what was being typed is not l
 import pytest
 
 from journeyboard.boards.cards import create_card
-from tests.test_browser_live import LIVE, TwoPeopleTestCase
+from tests.browsing import LIVE, TwoPeopleTestCase
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ time, the board makes room, Escape closes and gives the focus back."""
 import pytest
 
 from journeyboard.boards.personas import create_persona
-from tests.test_browser_live import TwoPeopleTestCase
+from tests.browsing import TwoPeopleTestCase
 
 pytestmark = pytest.mark.browser
 
