@@ -22,7 +22,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
 from pptx.oxml.ns import qn
-from pptx.util import Emu, Pt
+from pptx.util import Pt
 
 from journeyboard.boards.models import VotingRound
 from journeyboard.boards.voting import ranking
@@ -34,7 +34,6 @@ from journeyboard.theme import (
     INK,
     INK_SOFT,
     KINDS,
-    KPI_STATUS,
     LINE,
     PAPER,
     mix,
@@ -94,6 +93,7 @@ class Para:
     size: float
     bold: bool = False
     colour: tuple = INK
+    count: int = 1  # the lines it wraps to in its box
 
 
 def lines(text, size, width, max_lines, bold=False, language="en"):
@@ -106,7 +106,7 @@ def lines(text, size, width, max_lines, bold=False, language="en"):
 
 
 def height(paras):
-    return sum(p.size * LEADING for p in paras)
+    return sum(p.size * LEADING * p.count for p in paras)
 
 
 class Deck:
@@ -152,8 +152,15 @@ class Deck:
         fill.fore_color.rgb = RGBColor(*background)
         return slide
 
-    def wrap(self, text, size, width, max_lines, bold=False):
-        return lines(text, size, width, max_lines, bold, self.language)
+    def paras(self, text, size, width, max_lines, bold=False, colour=INK):
+        """`text` as one paragraph (so that it edits as one), [] when empty: whole when it
+        fits in `max_lines` lines of `width` pt, else cut there with an ellipsis."""
+        wrapped = lines(text, size, width, max_lines, bold, self.language)
+        if not wrapped:
+            return []
+        whole = xml_text(text)
+        shown = whole if not wrapped[-1].endswith("…") else " ".join(wrapped)
+        return [Para(shown, size, bold, colour, len(wrapped))]
 
     def box(self, slide, x, y, w, h, paras, shape=None, fill=None, line=None, pad=(0, 0, 0, 0), anchor=MSO_ANCHOR.TOP):
         """A text box (or an autoshape `shape`) with one paragraph per Para, every run
@@ -192,7 +199,7 @@ class Deck:
             font.color.rgb = RGBColor(*para.colour)
 
     def heading(self, slide, text):
-        paras = [Para(line, TITLE_SIZE, True) for line in self.wrap(text, TITLE_SIZE, W - 2 * MARGIN, 1, bold=True)]
+        paras = self.paras(text, TITLE_SIZE, W - 2 * MARGIN, 1, True, INK)
         self.box(slide, MARGIN, MARGIN, W - 2 * MARGIN, TITLE_SIZE * LEADING, paras)
         return MARGIN + TITLE_SIZE * LEADING + 12
 
@@ -203,12 +210,12 @@ class Deck:
         slide = self.new_slide()
         width = W - 2 * MARGIN - 40
         y = 110
-        title = [Para(line, 40, True) for line in self.wrap(shot.title, 40, width, 2, bold=True)]
+        title = self.paras(shot.title, 40, width, 2, True, INK)
         self.box(slide, MARGIN + 20, y, width, height(title), title)
         y += height(title) + 8
         day = formats.date_format(shot.day, "DATE_FORMAT")
         meta = [Para(day, 16, colour=INK_SOFT)]
-        meta += [Para(line, 18, colour=INK) for line in self.wrap(shot.description, 18, width, 4)]
+        meta += self.paras(shot.description, 18, width, 4, False, INK)
         self.box(slide, MARGIN + 20, y, width, height(meta), meta)
         y += height(meta) + 24
         self.personas(slide, y)
@@ -223,11 +230,11 @@ class Deck:
             row = self.shot.personas[start : start + per_row]
             cards = []
             for persona in row:
-                paras = [Para(line, 14, True) for line in self.wrap(persona.name, 14, inner, 1, bold=True)]
-                paras += [Para(line, 12, colour=INK_SOFT) for line in self.wrap(persona.role, 12, inner, 1)]
+                paras = self.paras(persona.name, 14, inner, 1, True, INK)
+                paras += self.paras(persona.role, 12, inner, 1, False, INK_SOFT)
                 quote = xml_text(persona.quote)
                 if quote:
-                    paras += [Para(line, 12) for line in self.wrap(f"“{quote}”", 12, inner, 3)]
+                    paras += self.paras(f"“{quote}”", 12, inner, 3, False, INK)
                 cards.append(paras)
             row_h = max(height(p) for p in cards) + 16
             if y + row_h > H - MARGIN:
@@ -271,11 +278,11 @@ class Deck:
 
     def head_paras(self, phase, width):
         ink = text_on(rgb(phase.color))
-        paras = [Para(line, 16, True, ink) for line in self.wrap(f"{phase.name} ({phase.card_count})", 16, width, 2, bold=True)]
+        paras = self.paras(f"{phase.name} ({phase.card_count})", 16, width, 2, True, ink)
         if phase.kpi is not None:
             kpi = phase.kpi
             text = " ".join(part for part in (kpi.name, kpi.value, f"· {kpi.target}" if kpi.target else "") if part)
-            paras += [Para(line, 12, False, ink) for line in self.wrap(text, 12, width, 2)]
+            paras += self.paras(text, 12, width, 2, False, ink)
         return paras
 
     def card_runs(self, phase, col_w, room):
@@ -286,10 +293,10 @@ class Deck:
             colour = KINDS.get(card.kind, KINDS["touchpoint"])[0]
             paras = []
             if card.kind != "touchpoint":
-                paras += [Para(line, 12, True, colour) for line in self.wrap(card.kind_label.upper(), 12, inner, 1, bold=True)]
-            paras += [Para(line, 14, True) for line in self.wrap(card.title, 14, inner, 3, bold=True)]
+                paras += self.paras(card.kind_label.upper(), 12, inner, 1, True, colour)
+            paras += self.paras(card.title, 14, inner, 3, True, INK)
             if card.channel_label:
-                paras += [Para(line, 12, False, INK_SOFT) for line in self.wrap(card.channel_label, 12, inner, 1)]
+                paras += self.paras(card.channel_label, 12, inner, 1, False, INK_SOFT)
             card_h = max(height(paras) + 2 * CARD_PAD_Y + 4, FACE + 2 * CARD_PAD_Y)
             if run and used + card_h > room:
                 runs.append(run)
@@ -397,24 +404,23 @@ class Deck:
     def pains_and_opportunities(self):
         widths = (220, 346, 346)
         phase_w, item_w = widths[0] - 2 * TABLE_PAD_X, widths[1] - 2 * TABLE_PAD_X
-        kinds = self.shot.words.get("kinds", {})
         rows = []
-        max_lines = int((H - 2 * MARGIN - TITLE_SIZE * LEADING - 60) // (MIN_SIZE * LEADING))
+        # Items of at most two lines each, as many as a slide's table has room for.
+        per_row = int((H - 2 * MARGIN - TITLE_SIZE * LEADING - 60) // (2 * MIN_SIZE * LEADING))
         for phase in self.shot.phases:
-            name = [Para(line, 14, True) for line in self.wrap(phase.name, 14, phase_w, 3, bold=True)]
+            name = self.paras(phase.name, 14, phase_w, 3, True, INK)
             columns = []
             for kind in ("pain", "opportunity"):
-                colour = KINDS[kind][0]
                 items = []
                 for card in phase.cards:
                     if card.kind == kind:
-                        items += [Para(line, 12, False, INK) for line in self.wrap(f"• {card.title}", 12, item_w, 2)]
+                        items += self.paras(f"• {card.title}", 12, item_w, 2, False, INK)
                 columns.append(items)
             # A phase with more than a slide holds goes on in further rows.
             longest = max(len(columns[0]), len(columns[1]), 1)
-            for start in range(0, longest, max_lines):
-                rows.append([name if not start else [], columns[0][start : start + max_lines], columns[1][start : start + max_lines]])
-        headers = (_("Phase"), str(kinds.get("pain", _("Pain points"))), str(kinds.get("opportunity", _("Opportunities"))))
+            for start in range(0, longest, per_row):
+                rows.append([name if not start else [], columns[0][start : start + per_row], columns[1][start : start + per_row]])
+        headers = (_("Phase"), _("Pain points"), _("Opportunities"))
         self.table_slides(_("Pain points and opportunities"), list(zip(headers, widths, strict=True)), rows)
 
     def ranking(self, ranked):
@@ -423,8 +429,8 @@ class Deck:
         for row in ranked:
             rows.append([
                 [Para(str(row["rank"]), 14, True)],
-                [Para(line, 14) for line in self.wrap(row["title"], 14, widths[1] - 2 * TABLE_PAD_X, 1)],
-                [Para(line, 12, False, INK_SOFT) for line in self.wrap(row["phase"], 12, widths[2] - 2 * TABLE_PAD_X, 1)],
+                self.paras(row["title"], 14, widths[1] - 2 * TABLE_PAD_X, 1),
+                self.paras(row["phase"], 12, widths[2] - 2 * TABLE_PAD_X, 1, False, INK_SOFT),
                 [Para(str(row["votes"]), 14, True, ACCENT)],
             ])
         headers = (_("Rank"), _("Card"), _("Phase"), _("Votes"))

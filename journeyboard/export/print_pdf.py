@@ -18,7 +18,7 @@ from django.utils.translation import override
 from fpdf import FPDF
 from PIL import Image
 
-from journeyboard.theme import CANVAS, INK_SOFT
+from journeyboard.theme import INK_SOFT
 
 from . import geometry as G
 from .measure import Measures, measure
@@ -26,7 +26,7 @@ from .painter import Painter, paint
 from .parts import block_top, chunks, lane_runs, lanes_bottom, lanes_span, part_phase, part_shot
 from .place import place
 from .scale import scaled
-from .text import clean, ellipsize, font_path, Measure
+from .text import Measure, clean, ellipsize, font_path
 
 PAPERS = {  # landscape, in points
     "a4": (841.89, 595.28),
