@@ -2,7 +2,10 @@
 on paper sizes, and the slide-sized PNG, each opened with its own reader."""
 
 import io
+import tempfile
+from pathlib import Path
 
+from django.core.management import CommandError, call_command
 from PIL import Image
 from pptx import Presentation
 from pptx.util import Pt
@@ -209,3 +212,38 @@ class MeetingExportTests(BaseTestCase):
         for suffix in suffixes:
             with self.subTest(suffix):
                 self.assertEqual(self.get(suffix).status_code, 404)
+
+
+class MeetingExportCommandTests(BaseTestCase):
+    """`manage.py export_board` writes the same files as the downloads."""
+
+    def setUp(self):
+        super().setUp()
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        self.folder = Path(folder.name)
+
+    def export(self, fmt, *extra):
+        path = self.folder / f"board.{fmt}"
+        call_command("export_board", str(self.board.pk), "--format", fmt, "-o", str(path), *extra, stdout=io.StringIO())
+        return path
+
+    def test_pptx(self):
+        deck = Presentation(str(self.export("pptx")))
+        self.assertIn("Instagram ad", [t for slide in deck.slides for t in slide_texts(slide)])
+
+    def test_paper_gives_the_print_pdf(self):
+        reader = PdfReader(str(self.export("pdf", "--paper", "letter")))
+        self.assertAlmostEqual(float(reader.pages[0].mediabox.width), LETTER[0], places=1)
+        self.assertIn("Instagram ad", reader.pages[0].extract_text())
+
+    def test_fit_slide_gives_the_slide_png(self):
+        self.assertEqual(Image.open(self.export("png", "--fit", "slide")).size, (1920, 1080))
+        self.assertEqual(Image.open(self.export("png", "--fit", "slide", "--scale", "2")).size, (3840, 2160))
+
+    def test_options_of_another_format_are_refused(self):
+        for extra in (("png", "--paper", "a4"), ("pdf", "--fit", "slide"), ("png", "--fit", "slide", "--scale", "3")):
+            with self.subTest(extra), self.assertRaises(CommandError):
+                self.export(*extra)
+        with self.assertRaises(CommandError):
+            self.export("pdf", "--paper", "a5")
