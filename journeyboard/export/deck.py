@@ -421,7 +421,7 @@ class Deck:
             for start in range(0, longest, per_row):
                 rows.append([name if not start else [], columns[0][start : start + per_row], columns[1][start : start + per_row]])
         headers = (_("Phase"), _("Pain points"), _("Opportunities"))
-        self.table_slides(_("Pain points and opportunities"), list(zip(headers, widths, strict=True)), rows)
+        self.table_slides(_("Pain points & opportunities"), list(zip(headers, widths, strict=True)), rows)
 
     def ranking(self, ranked):
         widths = (80, 480, 260, 92)
