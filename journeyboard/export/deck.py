@@ -247,7 +247,8 @@ class Deck:
 
     def map_slide(self):
         slide = self.new_slide(CANVAS)
-        picture = io.BytesIO(render_slide_png(self.shot, scale=2))
+        # 1920 x 1080 is 144 dpi on the slide: as sharp as a projector shows it.
+        picture = io.BytesIO(render_slide_png(self.shot, scale=1))
         slide.shapes.add_picture(picture, 0, 0, Pt(W), Pt(H))
 
     # --- The map in parts --------------------------------------------------------------

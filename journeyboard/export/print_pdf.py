@@ -62,7 +62,7 @@ def render_print_pdf(shot, paper="a4"):
     for page, number in zip(pages, numbers, strict=True):
         pdf.add_page()
         jpeg = io.BytesIO()
-        page.image.save(jpeg, "JPEG", quality=90, subsampling=0)
+        page.image.save(jpeg, "JPEG", quality=85, subsampling=0)
         jpeg.seek(0)
         width, height = (side * 72 / DPI for side in page.image.size)
         fit = min(1, (page_w - 2 * MARGIN_PT) / width, (page_h - 2 * MARGIN_PT - FOOTER_PT) / height)
@@ -78,7 +78,8 @@ def render_print_pdf(shot, paper="a4"):
         pdf.text(page_w - MARGIN_PT - pdf.get_string_width(number), baseline, number)
         pdf.text_mode = "INVISIBLE"
         for text, x, y, size in page.words:
-            pdf.set_font("Inter", size=size * fit)
+            if size * fit != pdf.font_size_pt:
+                pdf.set_font("Inter", size=size * fit)
             pdf.text(left + x * fit, MARGIN_PT + (y + size * 0.85) * fit, text)
         pdf.text_mode = "FILL"
     return bytes(pdf.output())
