@@ -34,7 +34,7 @@ PAPERS = {  # landscape, in points
     "letter": (792.0, 612.0),
 }
 DPI = 150
-PT_PER_UNIT = 0.75  # one CSS pixel is 0.75 pt, as when a browser prints
+PT_PER_UNIT = 0.65  # at least: a card title at 9 pt, its note at 8 pt, as small print reads
 MAX_PT_PER_UNIT = 0.8  # pages with room to spare draw a little larger, up to this
 MARGIN_PT, FOOTER_PT, FOOTER_SIZE = 28, 22, 9
 INSET = 10  # unit pixels of canvas kept around a part's lanes
