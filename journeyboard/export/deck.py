@@ -20,7 +20,7 @@ from django.utils.translation import override
 from pptx import Presentation
 from pptx.dml.color import RGBColor
 from pptx.enum.shapes import MSO_CONNECTOR, MSO_SHAPE
-from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.oxml.ns import qn
 from pptx.util import Pt
 
@@ -116,17 +116,22 @@ class Deck:
         self.language = shot.language
         self.stamps = {}  # look: a shape made once through the API, copied for the others
 
-    def stamp(self, slide, look, make, x, y, w, h, texts=()):
+    def stamp(self, slide, look, make, x, y, w, h, texts=(), name=None):
         """A shape of `look` at (x, y, w, h) with `texts` in its runs: the first of each
         look is made by `make(x, y, w, h)`, the others are copies of it. A board has
         hundreds of cards in a few looks, and copying one is many times faster than
         building it again."""
         proto = self.stamps.get(look)
         if proto is None:
-            self.stamps[look] = copy.deepcopy(make(x, y, w, h)._element)
+            shape = make(x, y, w, h)
+            if name:
+                shape.name = name
+            self.stamps[look] = copy.deepcopy(shape._element)
             return
         element = copy.deepcopy(proto)
         element.nvSpPr.cNvPr.id = slide.shapes._next_shape_id
+        if name:
+            element.nvSpPr.cNvPr.name = name
         element.x, element.y, element.cx, element.cy = Pt(x), Pt(y), Pt(w), Pt(h)
         for run, text in zip(element.iter(qn("a:t")), texts, strict=True):
             run.text = text
@@ -190,6 +195,7 @@ class Deck:
     def fill_text(frame, paras):
         for i, para in enumerate(paras):
             paragraph = frame.paragraphs[0] if i == 0 else frame.add_paragraph()
+            paragraph.alignment = PP_ALIGN.LEFT  # an autoshape would centre its first one
             run = paragraph.add_run()
             run.text = para.text
             font = run.font
@@ -317,7 +323,7 @@ class Deck:
             return self.box(slide, x, y, w, h, paras, MSO_SHAPE.ROUNDED_RECTANGLE, fill=background, line=line, pad=pad)
 
         look = ("card", card.kind, tuple((p.size, p.bold, p.colour) for p in paras))
-        self.stamp(slide, look, make, x, y, w, h, [p.text for p in paras])
+        self.stamp(slide, look, make, x, y, w, h, [p.text for p in paras], name=f"{card.kind_label}: {xml_text(card.title)[:60]}")
         if card.emotion is not None:
             self.stamp(slide, ("face", card.emotion), lambda *box: self.face(slide, card.emotion, *box),
                        x + w - CARD_PAD_X - FACE, y + CARD_PAD_Y, FACE, FACE)
