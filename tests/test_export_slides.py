@@ -168,6 +168,13 @@ class MeetingExportTests(BaseTestCase):
             self.assertIn(f"Webshop journey Page {number} of {len(pages)}", page)
             self.assertTrue(any(phase.name in page for phase in self.phases))  # the heads repeat
 
+    def test_print_pdf_embeds_its_font_as_the_truetype_it_says_it_is(self):
+        page = self.pdf("a4").pages[0]
+        font = page["/Resources"]["/Font"]["/F1"].get_object()["/DescendantFonts"][0].get_object()
+        self.assertEqual(font["/Subtype"], "/CIDFontType2")
+        data = font["/FontDescriptor"].get_object()["/FontFile2"].get_object().get_data()
+        self.assertEqual(data[:4], b"\x00\x01\x00\x00")  # TrueType outlines, not CFF ("OTTO")
+
     def test_a3_holds_more_than_a4(self):
         self.assertLess(len(self.pdf("a3").pages), len(self.pdf("a4").pages))
 

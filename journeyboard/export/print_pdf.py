@@ -27,7 +27,8 @@ from .painter import Painter, paint
 from .parts import block_top, chunks, lane_runs, lanes_bottom, lanes_span, part_phase, part_shot
 from .place import place
 from .scale import scaled
-from .text import Measure, clean, ellipsize, font_path
+from .pdffont import truetype_path
+from .text import Measure, clean, ellipsize
 
 PAPERS = {  # landscape, in points
     "a4": (841.89, 595.28),
@@ -62,7 +63,7 @@ def render_print_pdf(shot, paper="a4"):
     pdf.set_margins(0, 0, 0)
     pdf.set_title(clean(shot.title))
     pdf.set_creator("Journeyboard")
-    pdf.add_font("Inter", "", font_path("Regular"))
+    pdf.add_font("Inter", "", truetype_path("Regular"))
     title = ellipsize(clean(shot.title), Measure("Regular", FOOTER_SIZE), page_w / 2)
     with override(shot.language):
         numbers = [_("Page %(page)s of %(pages)s") % {"page": n, "pages": len(pages)} for n in range(1, len(pages) + 1)]
