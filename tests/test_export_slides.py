@@ -195,6 +195,34 @@ class MeetingExportTests(BaseTestCase):
                 colours = {colour for _count, colour in image.getcolors(1 << 22)}
                 self.assertIn(rgb(self.phases[0].color), colours)  # the phase heads are drawn
 
+    # --- Boards at the edges -------------------------------------------------------------
+
+    def test_a_board_without_phases_exports_every_format(self):
+        from journeyboard.boards.lifecycle import create_board
+        from journeyboard.boards.models import Membership, Role
+
+        empty = create_board(self.owner, "Nothing yet", template="blank", language="de")
+        Membership.objects.create(board=empty, user=self.viewer, role=Role.VIEWER)
+        base = f"/boards/{empty.pk}/"
+        deck = Presentation(io.BytesIO(self.client.get(base + "export.pptx").content))
+        self.assertIn("Nothing yet", [t for slide in deck.slides for t in slide_texts(slide)])
+        reader = PdfReader(io.BytesIO(self.client.get(base + "export.pdf?paper=a4").content))
+        self.assertEqual(len(reader.pages), 1)
+        self.assertIn("Seite 1 von 1", reader.pages[0].extract_text())  # the board's language
+        image = Image.open(io.BytesIO(self.client.get(base + "export.png?fit=slide").content))
+        self.assertEqual(image.size, (1920, 1080))
+
+    def test_long_texts_are_cut_to_their_boxes(self):
+        long_title = "Compares " + "delivery options and return policies " * 5  # 194 of at most 200
+        create_card(self.owner, self.phase, title=long_title.strip(), note="n" * 500)
+        deck = self.deck()
+        texts = [t for slide in deck.slides for t in slide_texts(slide)]
+        cut = [t for t in texts if t.startswith("Compares delivery") and t.endswith("…")]
+        self.assertTrue(cut)
+        self.assertTrue(all(len(t) < 200 for t in cut))
+        reader = self.pdf("a4")
+        self.assertTrue(any("Compares delivery" in page.extract_text() for page in reader.pages))
+
     # --- Refusals and access -------------------------------------------------------------
 
     def test_bad_parameters_are_a_clear_400(self):
