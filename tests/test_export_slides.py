@@ -238,6 +238,22 @@ class MeetingExportTests(BaseTestCase):
                 self.assertEqual(response.status_code, 400)
                 self.assertEqual(response.content.decode(), message)
 
+    def test_a_board_beyond_the_card_cap_gets_the_picture_offered_instead(self):
+        from unittest import mock
+
+        with mock.patch("journeyboard.export.views.MAX_CARDS", len(self.titles) - 1):
+            for suffix in ("export.pptx", "export.pdf?paper=a4"):
+                with self.subTest(suffix):
+                    response = self.get(suffix)
+                    self.assertEqual(response.status_code, 422)
+                    self.assertEqual(
+                        response.content.decode(),
+                        f"This board has {len(self.titles)} cards, more than pages or slides can hold "
+                        f"({len(self.titles) - 1}): download the picture instead.",
+                    )
+            self.assertEqual(self.get("export.pdf").status_code, 200)  # the one-page PDF is a picture
+            self.assertEqual(self.get("export.png?fit=slide").status_code, 200)
+
     def test_outsiders_get_404_and_viewers_may_export(self):
         suffixes = ("export.pptx", "export.pdf?paper=letter", "export.png?fit=slide")
         for suffix in suffixes:

@@ -10,6 +10,16 @@ from . import geometry as G
 from .snapshot import PhaseShot
 
 
+# Pages and slides grow with the cards: 2000 cards make ~200 A4 pages or ~170 slides in a
+# few seconds; a board far beyond that would keep a worker busy for tens of seconds and
+# hundreds of MB, for a document nobody would page through. The picture has no such cap.
+MAX_CARDS = 2000
+
+
+def card_total(shot):
+    return sum(len(phase.cards) for phase in shot.phases)
+
+
 @dataclass
 class PartPhase(PhaseShot):
     """A phase showing some of its cards, with the count and average of all of them."""

@@ -11,6 +11,7 @@ from journeyboard.boards.access import get_board_for_user
 from journeyboard.boards.views.errors import refusal
 
 from .deck import PPTX_CONTENT_TYPE, closed_ranking, render_pptx
+from .parts import MAX_CARDS, card_total
 from .pdf import render_pdf
 from .png import render_png
 from .print_pdf import PAPERS, render_print_pdf
@@ -63,6 +64,8 @@ def board_pdf(request, board_id):
     if paper is not None and paper not in PAPERS:
         return refusal(_("paper must be a4, a3 or letter."), status=400)
     shot = board_snapshot(board)
+    if paper and card_total(shot) > MAX_CARDS:
+        return _too_many_cards(shot)
     # Without `paper`: the whole map on one page, as it always was.
     content = render_print_pdf(shot, paper) if paper else render_pdf(shot)
     return _download(content, "application/pdf", shot, "pdf")
@@ -74,7 +77,14 @@ def board_pptx(request, board_id):
     """A slide deck for the meeting after the workshop, every card an editable shape."""
     board = get_board_for_user(request.user, board_id)
     shot = board_snapshot(board)
+    if card_total(shot) > MAX_CARDS:
+        return _too_many_cards(shot)
     return _download(render_pptx(shot, closed_ranking(board)), PPTX_CONTENT_TYPE, shot, "pptx")
+
+
+def _too_many_cards(shot):
+    message = _("This board has %(cards)s cards, more than pages or slides can hold (%(max)s): download the picture instead.")
+    return refusal(message % {"cards": card_total(shot), "max": MAX_CARDS})
 
 
 # Spreadsheet (CSV, XLSX) and Markdown: the board's content for the meeting after the
