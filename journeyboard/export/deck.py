@@ -231,7 +231,7 @@ class Deck:
         width, gap, per_row = 208, 12, 4
         inner = width - 2 * 10
         x0 = MARGIN + 20
-        y, rows = top, 0
+        y = top
         for start in range(0, len(self.shot.personas), per_row):
             row = self.shot.personas[start : start + per_row]
             cards = []
@@ -249,7 +249,6 @@ class Deck:
                 x = x0 + i * (width + gap)
                 self.box(slide, x, y, width, row_h, paras, MSO_SHAPE.ROUNDED_RECTANGLE, fill=CANVAS, line=rgb(persona.color), pad=(10, 8, 10, 8))
             y += row_h + gap
-            rows += 1
 
     def map_slide(self):
         slide = self.new_slide(CANVAS)
