@@ -43,6 +43,7 @@ urlpatterns = [
     path(board + "export.csv", export.board_csv, name="board-export-csv"),
     path(board + "export.xlsx", export.board_xlsx, name="board-export-xlsx"),
     path(board + "export.md", export.board_markdown, name="board-export-md"),
+    path(board + "export.pptx", export.board_pptx, name="board-export-pptx"),
     path(board + "phases/", phases.phase_create, name="phase-create"),
     path(board + "phases/<id:phase_id>/", phases.phase_update, name="phase-update"),
     path(board + "phases/<id:phase_id>/kpi/", phases.phase_kpi, name="phase-kpi"),

@@ -127,7 +127,7 @@ def fit_tracked(text, measure, tracking_em, width):
 def _phase(m, labels, phase, language):
     cards = [_card(m, labels, card, language) for card in phase.cards]
     height = G.LANE_PAD * 2 + sum(card.height for card in cards) + G.CARD_GAP * max(0, len(cards) - 1)
-    chip_text = str(len(phase.cards))
+    chip_text = str(phase.card_count)
     chip_w = m("Bold", G.CHIP_SIZE).line(chip_text) + 2 * G.CHIP_PAD
     name_w = G.LANE_W - 2 * G.HEAD_PAD_X - chip_w - 8
     name = wrap(clean(phase.name[: G.TEXT_LIMIT]), m("Bold", G.HEAD_SIZE), name_w, G.HEAD_LINES, language)

@@ -47,6 +47,11 @@ class PhaseShot:
     kpi: KpiShot | None = None
 
     @property
+    def card_count(self):
+        """The count its head shows: of all its cards, also where a page shows only some."""
+        return len(self.cards)
+
+    @property
     def average_emotion(self):
         """Mean emotion of the phase's cards that have one; None when none has."""
         values = [card.emotion for card in self.cards if card.emotion is not None]
