@@ -319,7 +319,10 @@ class Page:
 
     async def session(self, port):
         url = f"ws://127.0.0.1:{port}/ws/boards/{self.board_id}/?client={self.client_id}"
-        self.socket = await websockets.connect(url, additional_headers=self.headers, open_timeout=10,
+        # A browser's Origin is the site it loaded the page from: here each process is a site
+        # of its own (behind the proxy all of them share one).
+        headers = {**self.headers, "Origin": f"http://127.0.0.1:{port}"}
+        self.socket = await websockets.connect(url, additional_headers=headers, open_timeout=10,
                                                ping_interval=None, max_size=None)
         self.port = port
         self.connected.set()
