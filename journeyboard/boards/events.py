@@ -295,7 +295,6 @@ KINDS = _kinds(
         payload=("card", "phase", "comment", "after"),
         render="fragments.comment_added",
         partials=("comment-added",),
-        owner_copy=True,  # the owner may delete everyone's comments
         describe="timeline.comment",
     ),
     EventKind(
@@ -303,7 +302,6 @@ KINDS = _kinds(
         payload=("card", "phase", "comment", "before"),
         render="fragments.comment_deleted",
         partials=("comment-deleted",),
-        owner_copy=True,
         describe="timeline.comment",
     ),
 )
