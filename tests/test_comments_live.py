@@ -28,7 +28,7 @@ BADGE = re.compile(r'class="comment-badge" data-comments="(\d+)"[^>]*>.*?</svg>(
 
 RELOAD = re.compile(
     r'<span hx-get="(/boards/\d+/cards/\d+/comments/)" hx-trigger="load" hx-target="(#comment-list-\d+)" '
-    r'hx-select="(#comment-list-\d+) > .comment" hx-swap="innerHTML"></span>'
+    r'hx-select="(#comment-list-\d+) > .comment" hx-swap="innerHTML" hx-sync="#comment-reload-\d+:replace"></span>'
 )
 
 
