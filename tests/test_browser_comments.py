@@ -6,7 +6,7 @@ import pytest
 
 from journeyboard.boards.cards import create_card
 from journeyboard.boards.comments import add_comment
-from journeyboard.boards.models import Comment
+from journeyboard.boards.models import Comment, Membership, Role
 from tests import browsing as live
 from tests.browsing import settled
 
@@ -107,6 +107,47 @@ class CommentTests(live.TwoPeopleTestCase):
         # Comments for threads Bert does not have open had somewhere to go: no htmx errors.
         self.assertEqual(errors, [])
         expect(bert.locator("#comment-sink > *")).to_have_count(0)
+
+    def test_two_writers_each_may_delete_only_their_own_comment_as_comments_arrive_live(self):
+        # Neither owns the board: only the server knows whose comment each of them may delete.
+        carl = live.make_browser_user("carl")
+        Membership.objects.create(board=self.board, user=carl, role=Role.EDITOR)
+        carl_context = self.browser.new_context(viewport={"width": 1600, "height": 1000})
+        self.addCleanup(carl_context.close)
+        bert = self.open_board(self.other_context.new_page(), "bert")
+        carl = self.open_board(carl_context.new_page(), "carl")
+        on_bert = self.open_thread(bert, self.checkout)
+        on_carl = self.open_thread(carl, self.checkout)
+        expect(on_carl).to_have_count(1)
+        # Bert is halfway through a reply when Carl's comment arrives.
+        bert_field = bert.locator(f"#comment-text-{self.checkout.pk}")
+        bert_field.fill("Which steps")
+
+        carl_field = carl.locator(f"#comment-text-{self.checkout.pk}")
+        carl_field.fill("Guest checkout would help")
+        carl_field.press("Control+Enter")
+
+        expect(on_carl).to_have_count(2)
+        expect(on_bert).to_have_count(2, timeout=live.LIVE)
+        expect(on_bert.last).to_contain_text("Guest checkout would help")
+        # Bert's page has a delete button on his comment only, Carl's page on Carl's only.
+        expect(on_bert.first.locator(".comment-delete")).to_be_visible()
+        expect(on_bert.last.locator(".comment-delete")).to_have_count(0)
+        expect(on_carl.first.locator(".comment-delete")).to_have_count(0)
+        expect(on_carl.last.locator(".comment-delete")).to_be_visible()
+        # What Bert was typing is still there.
+        expect(bert_field).to_have_value("Which steps")
+
+        # And the other way round: Bert's reply reaches Carl, once, without a button for him.
+        bert_field.fill("Which steps would you drop?")
+        bert_field.press("Control+Enter")
+        expect(on_bert).to_have_count(3)
+        expect(on_carl).to_have_count(3, timeout=live.LIVE)
+        expect(on_carl.last).to_contain_text("Which steps would you drop?")
+        expect(on_carl.locator(".comment-delete")).to_have_count(1)
+        expect(on_carl.nth(1).locator(".comment-delete")).to_be_visible()
+        expect(on_bert.locator(".comment-delete")).to_have_count(2)
+        expect(on_bert.nth(1).locator(".comment-delete")).to_have_count(0)
 
     def test_the_thread_by_keyboard(self):
         anna = self.open_board(self.page, "anna")

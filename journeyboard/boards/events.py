@@ -9,8 +9,8 @@ KINDS. The entry says what the event carries and how everything else treats it:
   templates/boards/broadcast.html and its context, and `partials`, the partials it may
   pick. One rendering serves every screen: the broadcast to the other pages and the HTTP
   answer to the page that made the change. None: the change shows nothing of its own.
-- `owner_copy`: the owner's copy differs from an editor's (member buttons, everybody's
-  comments, the share links), so it is rendered for the owner as well.
+- `owner_copy`: the owner's copy differs from an editor's (member buttons, the share
+  links), so it is rendered for the owner as well.
 - `undo`: how history.py undoes it (an `Undoable` there), or None: not undoable.
 - `sentence` (a fixed sentence) or `describe` (a function in timeline.py): what the history
   panel says it did.
@@ -295,7 +295,6 @@ KINDS = _kinds(
         payload=("card", "phase", "comment", "after"),
         render="fragments.comment_added",
         partials=("comment-added",),
-        owner_copy=True,  # the owner may delete everyone's comments
         describe="timeline.comment",
     ),
     EventKind(
@@ -303,7 +302,6 @@ KINDS = _kinds(
         payload=("card", "phase", "comment", "before"),
         render="fragments.comment_deleted",
         partials=("comment-deleted",),
-        owner_copy=True,
         describe="timeline.comment",
     ),
 )

@@ -15,11 +15,10 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from .access import member_shown_as, shown_role
-from .comments import thread_of
 from .curve import emotion_curve
 from .events import known
 from .forms import MemberForm
-from .models import Board, Card, Comment, Role
+from .models import Board, Card, Role
 from .personas import personas_of
 from .rendering import (
     badged_cards,
@@ -141,21 +140,19 @@ def timer(board, data):
 
 
 def comment_added(board, data):
-    # The card (its badge counts the comment) and the comment, appended to the card's
-    # thread on pages that have it open (boards/broadcast.html says how the others skip it).
+    # The card (its badge counts the comment), and the card's open threads fetch their
+    # comments again: who may delete one is personal, and this is rendered per role.
     card = _card(board, data["card"])
     if card is None:
         return None
-    comment = Comment.objects.select_related("author").filter(pk=data["comment"]).first()
-    return "comment-added", {"card": card, "comment": comment}
+    return "comment-added", {"card": card}
 
 
 def comment_deleted(board, data):
     card = _card(board, data["card"])
     if card is None:
         return None
-    # The thread as it now is (threads are short), for pages that have it open.
-    return "comment-deleted", {"card": card, "comments": thread_of(card)}
+    return "comment-deleted", {"card": card}
 
 
 def share_links(board, data):

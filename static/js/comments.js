@@ -1,9 +1,9 @@
 // Comments on cards (templates/boards/comments.html): the comments panel, a side panel
 // (ui.js). A card's badge (or the "Comments" button in its editor) opens the card's thread
 // there; Ctrl+Enter sends a comment. Other people's comments arrive over the socket: the
-// card's new badge and, for an open thread, the comment appended to it
-// (boards/broadcast.html#comment-added). Who may delete a comment is the server's answer
-// (`comment.can_delete`, boards/comments.py).
+// card's new badge and, for an open thread, an element that has htmx fetch the thread's
+// comments again, rendered for this page's person (boards/broadcast.html#comment-added).
+// Who may delete a comment is the server's answer (`comment.can_delete`, boards/comments.py).
 (function () {
   "use strict";
 
@@ -14,7 +14,6 @@
   var openCard = null;        // the card whose thread the panel shows
   var opener = null;          // the badge that opened it: focus goes back there (or to its card)
   var commentChange = false;  // a comment's own answer or broadcast is being applied
-  var appending = false;      // ...and it appends a comment to a thread
 
   function threadUrl(cardId) {
     return live.dataset.boardUrl + "cards/" + cardId + "/comments/";
@@ -78,27 +77,16 @@
     }
   });
 
-  // A broadcast is rendered per role, not per person: in a writer's copy the delete button
-  // is hidden (comments.html), to be shown on the comments this page's person wrote.
-  htmx.onLoad(function (root) {
-    if (!root.querySelectorAll) return;
-    root.querySelectorAll('.comment[data-author="' + live.dataset.user + '"] [data-own-only]').forEach(function (button) {
-      button.hidden = false;
-    });
-  });
-
   // ---- applying comments without disturbing anyone --------------------------------
 
   // A frame is a comment's when it carries a thread's swap (broadcast.html: the thread's
-  // list, or the sink for pages without it open).
+  // reload element, or the sink for pages without it open).
   document.body.addEventListener("jb:frame", function (event) {
-    var thread = event.detail.fragment.querySelector('[hx-swap-oob*="#comment-sink"]');
-    commentChange = !!thread;
-    appending = !!thread && thread.getAttribute("hx-swap-oob").indexOf("beforeend:") === 0;
+    commentChange = !!event.detail.fragment.querySelector('[hx-swap-oob*="#comment-sink"]');
     if (event.detail.resync) setTimeout(reload, 0); // the open thread may have missed comments too
   });
   document.body.addEventListener("jb:changed", function () {
-    commentChange = appending = false;
+    commentChange = false;
     var sink = document.getElementById("comment-sink");
     if (sink) sink.replaceChildren(); // what came for threads this page does not show
   });
@@ -107,23 +95,16 @@
   document.body.addEventListener("htmx:beforeSwap", function (event) {
     var asker = event.detail.requestConfig && event.detail.requestConfig.elt;
     commentChange = !!(asker && panel.contains(asker));
-    appending = false;
   });
   document.body.addEventListener("htmx:afterRequest", function () { commentChange = false; });
 
   // A comment only changes a card's badge, so it must neither replace a card editor that
   // is open (closing the editor shows the card with its current count anyway) nor warn its
-  // author that the card changed. A comment already in the thread (the thread was loaded
-  // just after it was written) is not appended twice.
+  // author that the card changed. An open thread is fetched whole (its list, not its form),
+  // so a comment already in it is not shown twice and the text being typed stays.
   document.body.addEventListener("jb:before-swap", function (event) {
     if (!commentChange) return;
-    var target = event.target;
-    var skip = target.matches(".card-editing");
-    if (!skip && appending && target.matches(".comment-list")) {
-      var arriving = event.detail.fragment && event.detail.fragment.querySelector(".comment");
-      skip = !!(arriving && target.querySelector("#" + CSS.escape(arriving.id)));
-    }
-    if (skip) {
+    if (event.target.matches(".card-editing")) {
       event.detail.quiet = true;
       event.preventDefault();
     }
