@@ -61,7 +61,7 @@ class MemoryStore:
         return [dict(entry) for entry in self.entries.values()]
 
     async def refresh(self, entries):
-        pass  # nothing expires: the entries live and die with this process
+        return []  # nothing expires: the entries live and die with this process
 
     async def sweep(self):
         return []
@@ -102,13 +102,17 @@ class RedisStore:
         return [_without_seen(entry) for entry in await self._all() if entry.get("seen", 0) >= oldest]
 
     async def refresh(self, entries):
+        """Vouch for `entries` again; those that were no longer in the hash (swept while their
+        process was too slow to refresh them, or lost with Redis) are returned."""
         if not entries:
-            return
+            return []
         now = time.time()
         async with self.client.pipeline(transaction=False) as pipe:
-            pipe.hset(self.key, mapping={entry["conn"]: self._encode(entry, now) for entry in entries})
+            for entry in entries:
+                pipe.hset(self.key, entry["conn"], self._encode(entry, now))
             pipe.expire(self.key, 2 * self.expiry)
-            await pipe.execute()
+            created = await pipe.execute()
+        return [entry for entry, new in zip(entries, created) if new]
 
     async def sweep(self):
         """Delete the expired entries; those this call deleted (not another process sweeping
@@ -273,11 +277,17 @@ class BoardPresence:
 
     async def _refresh(self):
         refreshed = list(self.local.values())
-        await self.store.refresh([entry_of(consumer) for consumer in refreshed])
+        missing = await self.store.refresh([entry_of(consumer) for consumer in refreshed])
         # A connection that left while its entry was being written must not come back.
         for consumer in refreshed:
             if consumer.conn not in self.local:
                 await self.store.remove(consumer.conn)
+        # Connections that were swept as gone are still here: announced again.
+        for entry in missing:
+            if entry["conn"] in self.local:
+                self.joined[entry["conn"]] = self.local[entry["conn"]]
+        if missing:
+            self._send_soon()
 
     def _retire_if_idle(self):
         key = (self.layer, self.group)
