@@ -112,6 +112,9 @@ class BoardConsumer(AsyncWebsocketConsumer):
         if self.group:
             languages.closed(self.board_id, self.language)
             self.group = None  # nothing more is sent, and disconnect() must not touch the layer
+        presence, self.presence = self.presence, None
+        if presence is not None:
+            presence.drop(self)  # without the layer either (roster.py)
         if not self.accepted:
             await self.accept()  # a page connecting during the outage learns why, not just "500"
         await self.close(code=CLOSE_LIVE_PAUSED)
@@ -174,8 +177,6 @@ class BoardConsumer(AsyncWebsocketConsumer):
             await self.channel_layer.group_discard(self.group, self.channel_name)
             languages.closed(self.board_id, self.language)
             self.group = None
-        elif presence is not None:
-            presence.drop(self)  # paused without the layer: the entry expires (roster.py)
 
     async def close_with(self, code):
         """Close from our side: leave the group first, nothing may be sent after a close."""
@@ -277,7 +278,8 @@ class BoardConsumer(AsyncWebsocketConsumer):
         # Closing an editor (null) is an editor's message too: a viewer is refused either way.
         await database_sync_to_async(self._check_card)(card)
         self.editing = card
-        await self.presence.edits(self)  # newcomers' rosters say so
+        if self.presence is not None:  # None once the socket left the board meanwhile
+            await self.presence.edits(self)  # newcomers' rosters say so
         await self.group_send("editing.changed", card=card)
 
     async def on_card_move(self, card, phase, position):

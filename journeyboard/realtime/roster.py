@@ -5,9 +5,10 @@ once, after the page's own entry is in it); the pages already there learn of arr
 departures from `presence.update` group messages. Each process collects the joins and
 leaves of its own connections to a board for WINDOW seconds and sends them as ONE group
 message (`BoardPresence`), and each socket sends its page at most one presence frame per
-WINDOW (`Audience`): 200 pages opening a board together cost each page a handful of frames,
-where announcing every arrival to everyone, answered by everyone, cost 200² messages
-through the channel layer.
+WINDOW (`Audience`), in both cases after the first few, which go at once (`Pace`): one
+person arriving is shown without delay, 200 pages opening a board together cost each page a
+handful of frames, where announcing every arrival to everyone, answered by everyone, cost
+200² messages through the channel layer.
 
 The store holds one entry per connection: who it is and which card it is editing.
 - Without Redis (the in-memory channel layer: one process) a dict in this process.
@@ -31,10 +32,34 @@ from .outage import LAYER_ERRORS
 logger = logging.getLogger("journeyboard.realtime")
 
 WINDOW = 0.25  # seconds over which arrivals and departures are gathered into one message or frame
+# How many go out at once before gathering starts: a person or two arriving is shown without
+# delay, a crowd arriving is told once per WINDOW. A page counts its roster as one of them.
+PROCESS_BURST = 3
+PAGE_BURST = 2
 HEARTBEAT = 10  # seconds between a process's refreshes of its entries (and sweeps of expired ones)
 EXPIRY = 30  # seconds after which an entry nobody refreshed is gone
 
 PUBLIC = ("conn", "user", "name", "initials", "color")
+
+
+class Pace:
+    """At most `burst` at once, then one per WINDOW (a token bucket)."""
+
+    def __init__(self, burst):
+        self.burst = burst
+        self.tokens = float(burst)
+        self.at = time.monotonic()
+
+    def wait(self):
+        """Seconds until the next one may go: 0 for now."""
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) / WINDOW)
+        self.at = now
+        return 0 if self.tokens >= 1 else (1 - self.tokens) * WINDOW
+
+    def spend(self):
+        self.wait()
+        self.tokens -= 1
 
 
 def entry_of(consumer):
@@ -173,8 +198,8 @@ def store_for(layer, group):
 
 class BoardPresence:
     """This process's connections to one board: their entries in the store, and their joins
-    and leaves sent to the board's group together, at most one message per WINDOW (the first
-    of a quiet board at once, so that one person arriving is seen without delay)."""
+    and leaves sent to the board's group together, at most one message per WINDOW once the
+    first few have gone out at once (`Pace`)."""
 
     def __init__(self, layer, group):
         self.layer = layer
@@ -184,7 +209,7 @@ class BoardPresence:
         self.joined = {}  # conn -> consumer, since the last message
         self.left = {}  # conn -> entry, since the last message
         self.editing = set()  # conns whose editing changed since the last message
-        self.last_sent = float("-inf")
+        self.pace = Pace(PROCESS_BURST)
         self.sender = None
         self.heartbeat = None
 
@@ -214,11 +239,18 @@ class BoardPresence:
             self._send_soon()
 
     def drop(self, consumer):
-        """The connection is gone while Redis is not reachable: only forgotten here. Its entry
-        expires, and the process that sweeps it announces it."""
+        """The connection was closed for a pause, without the channel layer (outage.py). In
+        Redis its entry is left to expire, and the process that sweeps it announces it; here
+        it is forgotten at once."""
         self.local.pop(consumer.conn, None)
-        self.joined.pop(consumer.conn, None)
-        self._retire_if_idle()
+        if isinstance(self.store, MemoryStore):
+            self.store.entries.pop(consumer.conn, None)
+            entry = entry_of(consumer)
+            self.left[consumer.conn] = {key: entry[key] for key in PUBLIC}
+            self._send_soon()
+        else:
+            self.joined.pop(consumer.conn, None)
+            self._retire_if_idle()
 
     async def edits(self, consumer):
         """The connection opened or closed a card editor: the roster says so from now on.
@@ -232,11 +264,11 @@ class BoardPresence:
 
     async def _send(self):
         while self.joined or self.left:
-            wait = self.last_sent + WINDOW - time.monotonic()
+            wait = self.pace.wait()
             if wait > 0:
                 await asyncio.sleep(wait)  # what else arrives or leaves meanwhile goes along
             message = self._take()
-            self.last_sent = time.monotonic()
+            self.pace.spend()
             try:
                 await self.layer.group_send(self.group, message)
             except LAYER_ERRORS as error:
@@ -317,9 +349,10 @@ def board(layer, group):
 class Audience:
     """What one page has been told about the others, and the presence frames that tell it.
 
-    A page asking for `presence=batched` gets the roster as one frame and then one `update`
-    frame per WINDOW at most; any other page gets what it always got: a `here` frame per
-    person already there, then `join` and `leave` frames, made from the same messages.
+    A page asking for `presence=batched` gets the roster as one frame and then `update`
+    frames, at most one per WINDOW once PAGE_BURST frames have gone out at once; any other
+    page gets what it always got: a `here` frame per person already there, then `join` and
+    `leave` frames, made from the same messages.
     """
 
     def __init__(self, conn, batched, send_json):
@@ -330,13 +363,13 @@ class Audience:
         self.joined = {}
         self.left = {}
         self.editing = {}
-        self.last_sent = float("-inf")
+        self.pace = Pace(PAGE_BURST)
         self.timer = None
 
     async def roster(self, entries):
         people = [_person(entry) for entry in entries if entry["conn"] != self.conn]
         self.known = {entry["conn"] for entry in people}
-        self.last_sent = time.monotonic()
+        self.pace.spend()
         if self.batched:
             await self.send_json({"type": "presence", "action": "roster", "people": people})
         else:
@@ -355,7 +388,7 @@ class Audience:
                 self.editing[conn] = card
         if self.timer is not None:
             return  # going out with the frame already due
-        wait = self.last_sent + WINDOW - time.monotonic()
+        wait = self.pace.wait()
         if wait <= 0:
             await self.flush()
         else:
@@ -376,7 +409,7 @@ class Audience:
         self.joined, self.left, self.editing = {}, {}, {}
         if not joined and not left:
             return  # editing changes alone have had their own frames
-        self.last_sent = time.monotonic()
+        self.pace.spend()
         if self.batched:
             await self.send_json(
                 {"type": "presence", "action": "update", "joined": joined, "left": [entry["conn"] for entry in left],
