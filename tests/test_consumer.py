@@ -481,6 +481,37 @@ async def test_batched_presence_roster_update_and_leave(crew):
     await close_all(a)
 
 
+async def test_a_connection_whose_consumer_crashed_leaves_the_roster(crew, monkeypatch):
+    # A failure outside a browser frame's handling ends the connection without disconnect().
+    relay = consumers.BoardConsumer.cursor_moved
+
+    async def cursor_moved(consumer, message):
+        if consumer.user == crew.viewer:
+            raise RuntimeError("a relay that fails")
+        await relay(consumer, message)
+
+    monkeypatch.setattr(consumers.BoardConsumer, "cursor_moved", cursor_moved)
+    a = batched_socket(crew, crew.editor)
+    assert (await a.connect(timeout=TIMEOUT))[0]
+    assert (await receive_json(a))["people"] == []
+    b = batched_socket(crew, crew.viewer)
+    assert (await b.connect(timeout=TIMEOUT))[0]
+    assert len((await receive_json(b))["people"]) == 1
+    (crashing,) = (await receive_json(a))["joined"]
+
+    await a.send_json_to({"type": "cursor", "x": 1, "y": 2})
+    with pytest.raises(RuntimeError):
+        await b.receive_from(timeout=TIMEOUT)
+    assert await receive_json(a) == {"type": "presence", "action": "update", "joined": [], "left": [crashing["conn"]],
+                                     "editing": {}}
+    c = batched_socket(crew, crew.owner)
+    assert (await c.connect(timeout=TIMEOUT))[0]
+    assert [person["name"] for person in (await receive_json(c))["people"]] == ["emil"]
+    assert (await receive_json(a))["joined"][0]["name"] == "olivia"
+    await quiet(a, c)
+    await close_all(a, c)
+
+
 async def test_twenty_pages_opening_at_once_get_a_handful_of_presence_frames(crew):
     users = (crew.owner, crew.editor, crew.viewer)
     # Pages asking for batched presence, and five that do not (one frame per person, as ever).

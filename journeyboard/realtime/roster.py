@@ -167,14 +167,17 @@ def _redis_address(layer):
 
 
 def _redis_client(layer):
-    from redis.asyncio import Redis
+    from redis.asyncio import BlockingConnectionPool, Redis
 
     address = _redis_address(layer)
     clients = _clients.setdefault(asyncio.get_running_loop(), {})
     if address not in clients:
-        # As for the channel layer (settings.py): a slow Redis is waited for, a gone one is an
-        # error (LAYER_ERRORS) that pauses the page's socket.
-        clients[address] = Redis.from_url(address, socket_timeout=10)
+        # Hundreds of pages joining at once wait their turn for one of a few connections rather
+        # than fail for want of one (redis-py's default pool refuses beyond 100). As for the
+        # channel layer (settings.py), a slow Redis is waited for; a gone one is an error
+        # (LAYER_ERRORS) that pauses the page's socket.
+        pool = BlockingConnectionPool.from_url(address, max_connections=20, timeout=10, socket_timeout=10)
+        clients[address] = Redis(connection_pool=pool)
     return clients[address]
 
 
@@ -217,6 +220,11 @@ class BoardPresence:
         """Put the connection in the store and announce it (its page's roster comes after it
         has joined the group: `roster()`)."""
         self.local[consumer.conn] = consumer  # at once: this board's presence is in use again
+        task = asyncio.current_task()  # the connection's: every message it gets is handled in it
+        if task is not None:
+            # However the connection ends (a crash, or a handshake that timed out, skip
+            # disconnect()), it leaves the roster rather than being refreshed forever.
+            task.add_done_callback(lambda _task: self._ended(consumer))
         await self.store.put(entry_of(consumer))
         self.joined[consumer.conn] = consumer
         self._send_soon()
@@ -234,23 +242,37 @@ class BoardPresence:
             # otherwise find it in its roster after the news that it left had gone by.
             await self.store.remove(consumer.conn)
         finally:
-            entry = entry_of(consumer)
-            self.left[consumer.conn] = {key: entry[key] for key in PUBLIC}
-            self._send_soon()
+            self._gone(consumer)
 
     def drop(self, consumer):
-        """The connection was closed for a pause, without the channel layer (outage.py). In
-        Redis its entry is left to expire, and the process that sweeps it announces it; here
-        it is forgotten at once."""
+        """The connection is gone, and this must not wait: closed for a pause (outage.py), or
+        its task ended without disconnect(). Out of Redis in the background; if Redis cannot
+        be reached, its entry expires and the process that sweeps it announces it."""
         self.local.pop(consumer.conn, None)
         if isinstance(self.store, MemoryStore):
             self.store.entries.pop(consumer.conn, None)
-            entry = entry_of(consumer)
-            self.left[consumer.conn] = {key: entry[key] for key in PUBLIC}
-            self._send_soon()
-        else:
-            self.joined.pop(consumer.conn, None)
+            self._gone(consumer)
+            return
+        task = asyncio.ensure_future(self._forget(consumer))
+        _forgetting.add(task)
+        task.add_done_callback(_forgetting.discard)
+
+    async def _forget(self, consumer):
+        try:
+            await self.store.remove(consumer.conn)
+        except LAYER_ERRORS:
             self._retire_if_idle()
+            return
+        self._gone(consumer)
+
+    def _ended(self, consumer):
+        if self.local.get(consumer.conn) is consumer:
+            self.drop(consumer)
+
+    def _gone(self, consumer):
+        entry = entry_of(consumer)
+        self.left[consumer.conn] = {key: entry[key] for key in PUBLIC}
+        self._send_soon()
 
     async def edits(self, consumer):
         """The connection opened or closed a card editor: the roster says so from now on.
@@ -333,6 +355,7 @@ class BoardPresence:
 
 
 _boards = {}  # (channel layer, group) -> BoardPresence of this process
+_forgetting = set()  # tasks removing entries; a task nobody references may be collected
 
 
 def board(layer, group):
