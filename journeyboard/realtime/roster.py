@@ -222,8 +222,8 @@ class BoardPresence:
         self.local[consumer.conn] = consumer  # at once: this board's presence is in use again
         task = asyncio.current_task()  # the connection's: every message it gets is handled in it
         if task is not None:
-            # However the connection ends (a crash, or a handshake that timed out, skip
-            # disconnect()), it leaves the roster rather than being refreshed forever.
+            # However the connection ends (a crash skips disconnect()), it leaves the roster
+            # rather than being refreshed, and shown, for as long as this process lives.
             task.add_done_callback(lambda _task: self._ended(consumer))
         await self.store.put(entry_of(consumer))
         self.joined[consumer.conn] = consumer
