@@ -355,7 +355,8 @@ async def open_clients(url, headers_for, count, run, stagger):
 
     async def open_one(index):
         async with gate:
-            client = f"?client={uuid.uuid4().hex}"  # each page has its own id, as in a browser
+            # Each page has its own id, and asks for the roster and batched presence, as the board page does.
+            client = f"?client={uuid.uuid4().hex}&presence=batched"
             sockets[index] = await connect(url + client, additional_headers=headers_for(index), open_timeout=60,
                                            ping_interval=None, max_size=None)
             listeners[index] = asyncio.create_task(listen(sockets[index], index, run))

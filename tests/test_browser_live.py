@@ -1,5 +1,6 @@
 """Two people in two browsers on one board: every change, presence and cursor, live."""
 
+import json
 from functools import partial
 
 import pytest
@@ -70,6 +71,28 @@ class LiveChangesTests(TwoPeopleTestCase):
         self.assertTrue(lane_on_bert["x"] <= point["x"] <= lane_on_bert["x"] + lane_on_bert["width"], (point, lane_on_bert))
 
         bert_again.close()
+        bert.close()
+        expect(anna.locator(".presence-other")).to_have_count(0, timeout=LIVE)
+
+    def test_a_page_opened_later_shows_everyone_and_what_they_edit_from_one_roster(self):
+        card = create_card(self.user, self.phases[0], title="Store locator")
+        anna, bert = self.both()
+        anna.locator(f"#card-{card.pk}").click()
+        # Once Bert sees it, the server knows Anna is editing.
+        expect(bert.locator(f"#card-{card.pk} .editing-by")).to_contain_text("anna", timeout=LIVE)
+
+        frames = []
+        later = self.other_context.new_page()
+        later.on("websocket", lambda socket: socket.on("framereceived", lambda frame: frames.append(frame)))
+        self.open_board(later, "bert", sign_in=False)
+        expect(later.locator(f'#presence .presence-other[data-user="{self.user.pk}"]')).to_be_visible(timeout=LIVE)
+        expect(later.locator(f"#card-{card.pk} .editing-by")).to_contain_text("anna", timeout=LIVE)
+        presence = [frame for frame in map(json.loads, filter(lambda f: f.startswith("{"), frames)) if frame["type"] == "presence"]
+        self.assertEqual(presence[0]["action"], "roster")  # everyone at once, Bert's first tab too
+        self.assertEqual(sorted(person["name"] for person in presence[0]["people"]), ["anna", "bert"])
+
+        # Anna's page learns of the new tab (Bert is still shown once) and of it closing.
+        later.close()
         bert.close()
         expect(anna.locator(".presence-other")).to_have_count(0, timeout=LIVE)
 

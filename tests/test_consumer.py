@@ -4,11 +4,17 @@ The people, sockets and helpers are tests/realtime.py's (its docstring tells how
 transactional tests wait: for a frame or for quiet, never a sleep).
 """
 
+import asyncio
 import json
+import os
 import re
+import time
 from decimal import Decimal
 
 import pytest
+from channels.testing import WebsocketCommunicator
+
+from journeyboard.asgi import application
 
 from journeyboard.boards.cards import create_card, delete_card, move_card, update_card
 from journeyboard.boards.events import KINDS
@@ -16,7 +22,8 @@ from journeyboard.boards.lifecycle import update_board
 from journeyboard.boards.members import add_member, remove_member
 from journeyboard.boards.models import BoardEvent, Phase, Role
 from journeyboard.boards.phases import create_phase, delete_phase, move_phase, update_phase
-from journeyboard.realtime import consumers
+from journeyboard.realtime import consumers, roster
+from journeyboard.realtime.broadcast import board_group
 from journeyboard.realtime.consumers import CURSOR_RATE
 from journeyboard.realtime.origin import new_client_id
 from journeyboard.realtime.protocol import MAX_FRAME_BYTES
@@ -43,6 +50,7 @@ from tests.realtime import (
     refused,
     revision_of,
     settled,
+    site_headers,
     socket,
     socket_open,
     state,
@@ -394,6 +402,248 @@ async def test_presence_join_here_and_leave(crew):
     await close_all(a)
 
 
+def batched_socket(crew, user):
+    """A tab of the board page as it opens its socket: asking for batched presence."""
+    query = f"client={new_client_id()}&presence=batched"
+    ws = WebsocketCommunicator(application, f"/ws/boards/{crew.board.pk}/?{query}", headers=site_headers(crew.sessions[user.pk]))
+    ws.board_id, ws.user = crew.board.pk, user
+    return ws
+
+
+class Page:
+    """Who a page shows, from the presence frames it got (as static/js/live.js reads them),
+    checking on the way that it is never told twice that someone came, nor that someone it
+    did not know of left."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.people = {}
+        self.frames = []
+
+    def take(self, frame):
+        assert frame["type"] == "presence", frame
+        self.frames.append(frame)
+        action = frame["action"]
+        if action == "roster":
+            assert len(self.frames) == 1, "the roster comes first, once"
+            self.people = {person["conn"]: person for person in frame["people"]}
+        elif action == "update":
+            assert frame["joined"] or frame["left"], frame
+            for conn in frame["left"]:
+                assert self.people.pop(conn, None) is not None, (conn, frame)
+            for person in frame["joined"]:
+                assert person["conn"] not in self.people, (person, frame)
+                self.people[person["conn"]] = person
+            for conn, card in frame["editing"].items():
+                self.people[conn]["editing"] = card
+        elif action == "leave":
+            assert self.people.pop(frame["conn"], None) is not None, frame
+        else:
+            assert action in ("join", "here"), frame
+            assert frame["conn"] not in self.people, frame
+            self.people[frame["conn"]] = {key: frame[key] for key in frame if key not in ("type", "action")}
+
+    async def until(self, condition):
+        while not condition(self):
+            self.take(await receive_json(self.ws))
+
+
+async def test_batched_presence_roster_update_and_leave(crew):
+    a = batched_socket(crew, crew.editor)
+    assert (await a.connect(timeout=TIMEOUT))[0]
+    assert await receive_json(a) == {"type": "presence", "action": "roster", "people": []}  # alone
+
+    b = batched_socket(crew, crew.viewer)
+    assert (await b.connect(timeout=TIMEOUT))[0]
+    there = await receive_json(b)
+    joined = await receive_json(a)
+    assert there == {
+        "type": "presence",
+        "action": "roster",
+        "people": [{"conn": there["people"][0]["conn"], "user": crew.editor.pk, "name": "emil", "initials": "EM",
+                    "color": there["people"][0]["color"], "editing": None}],
+    }
+    assert joined == {
+        "type": "presence",
+        "action": "update",
+        "joined": [{"conn": joined["joined"][0]["conn"], "user": crew.viewer.pk, "name": "vera", "initials": "VE",
+                    "color": joined["joined"][0]["color"], "editing": None}],
+        "left": [],
+        "editing": {},
+    }
+    assert re.fullmatch(r"[0-9a-f]{12}", joined["joined"][0]["conn"])
+    assert joined["joined"][0]["conn"] != there["people"][0]["conn"]
+    await quiet(a, b)
+
+    await b.disconnect(timeout=TIMEOUT)
+    assert await receive_json(a) == {"type": "presence", "action": "update", "joined": [],
+                                     "left": [joined["joined"][0]["conn"]], "editing": {}}
+    await quiet(a)
+    await close_all(a)
+
+
+async def test_a_connection_whose_consumer_crashed_leaves_the_roster(crew, monkeypatch):
+    # A failure outside a browser frame's handling ends the connection without disconnect().
+    relay = consumers.BoardConsumer.cursor_moved
+
+    async def cursor_moved(consumer, message):
+        if consumer.user == crew.viewer:
+            raise RuntimeError("a relay that fails")
+        await relay(consumer, message)
+
+    monkeypatch.setattr(consumers.BoardConsumer, "cursor_moved", cursor_moved)
+    a = batched_socket(crew, crew.editor)
+    assert (await a.connect(timeout=TIMEOUT))[0]
+    assert (await receive_json(a))["people"] == []
+    b = batched_socket(crew, crew.viewer)
+    assert (await b.connect(timeout=TIMEOUT))[0]
+    assert len((await receive_json(b))["people"]) == 1
+    (crashing,) = (await receive_json(a))["joined"]
+
+    await a.send_json_to({"type": "cursor", "x": 1, "y": 2})
+    with pytest.raises(RuntimeError):
+        await b.receive_from(timeout=TIMEOUT)
+    assert await receive_json(a) == {"type": "presence", "action": "update", "joined": [], "left": [crashing["conn"]],
+                                     "editing": {}}
+    c = batched_socket(crew, crew.owner)
+    assert (await c.connect(timeout=TIMEOUT))[0]
+    assert [person["name"] for person in (await receive_json(c))["people"]] == ["emil"]
+    assert (await receive_json(a))["joined"][0]["name"] == "olivia"
+    await quiet(a, c)
+    await close_all(a, c)
+
+
+async def test_twenty_pages_opening_at_once_get_a_handful_of_presence_frames(crew):
+    users = (crew.owner, crew.editor, crew.viewer)
+    # Pages asking for batched presence, and five that do not (one frame per person, as ever).
+    batched = [batched_socket(crew, users[n % 3]) for n in range(15)]
+    legacy = [socket(crew.board.pk, crew.sessions[users[n % 3].pk], new_client_id()) for n in range(5)]
+    started = time.monotonic()
+    opened = await asyncio.gather(*(ws.connect(timeout=10) for ws in batched + legacy))
+    storm = time.monotonic() - started
+    assert all(connected for connected, _ in opened)
+
+    pages = [Page(ws) for ws in batched + legacy]
+    for page in pages:
+        await page.until(lambda page: len(page.people) == 19)
+    await quiet(*batched, *legacy)
+
+    # Each page shows everyone but itself: 20 connections, each missing from one page only.
+    everyone = set().union(*(page.people for page in pages))
+    assert len(everyone) == 20
+    assert sorted(len(everyone - set(page.people)) for page in pages) == [1] * 20
+    assert len(set().union(*(everyone - set(page.people) for page in pages))) == 20
+    names = {user.pk: user.username for user in users}
+    for page in pages:
+        assert all(names[person["user"]] == person["name"] and person["editing"] is None for person in page.people.values())
+    for page in pages[:15]:
+        # The roster, then at most one update per window while the others kept arriving:
+        # a handful of frames, where one per person would be 19.
+        assert page.frames[0]["action"] == "roster"
+        assert {frame["action"] for frame in page.frames[1:]} <= {"update"}
+        assert len(page.frames) <= min(4 + storm / roster.WINDOW, 10), (len(page.frames), storm)
+    for page in pages[15:]:
+        assert len(page.frames) == 19  # exactly one here or join per other page
+
+    # Five pages closing together: the others hear of it in a frame or two.
+    closing, staying = pages[12:15] + pages[18:], pages[:12] + pages[15:18]
+    gone = set().union(*(everyone - set(page.people) for page in closing))
+    for page in staying:
+        page.frames = [{"action": "roster"}]
+    await asyncio.gather(*(page.ws.disconnect(timeout=TIMEOUT) for page in closing))
+    for page in staying:
+        await page.until(lambda page: len(page.people) == 14)
+        assert not gone & set(page.people)
+    await quiet(*(page.ws for page in staying))
+    for page in staying[:12]:
+        assert 1 <= len(page.frames) - 1 <= 3, page.frames
+    for page in staying[12:]:
+        assert [frame["action"] for frame in page.frames[1:]] == ["leave"] * 5
+    await close_all(*(page.ws for page in staying))
+
+
+async def test_a_newcomers_roster_says_what_is_being_edited(crew):
+    a = batched_socket(crew, crew.editor)
+    assert (await a.connect(timeout=TIMEOUT))[0]
+    assert (await receive_json(a))["people"] == []
+    b = batched_socket(crew, crew.viewer)
+    assert (await b.connect(timeout=TIMEOUT))[0]
+    assert len((await receive_json(b))["people"]) == 1
+    assert len((await receive_json(a))["joined"]) == 1
+
+    await a.send_json_to({"type": "editing", "card": crew.ad.pk})
+    editing = await receive_json(b)
+    assert (editing["type"], editing["card"]) == ("editing", crew.ad.pk)
+    await settled(a)
+
+    c = batched_socket(crew, crew.owner)
+    assert (await c.connect(timeout=TIMEOUT))[0]
+    there = await receive_json(c)
+    assert sorted((person["name"], person["editing"]) for person in there["people"]) == [("emil", crew.ad.pk), ("vera", None)]
+    # The pages already there get the newcomer, and (again) what changed meanwhile.
+    update = await receive_json(b)
+    assert [person["name"] for person in update["joined"]] == ["olivia"]
+    assert update["editing"] == {editing["conn"]: crew.ad.pk}
+    update = await receive_json(a)
+    assert [person["name"] for person in update["joined"]] == ["olivia"]
+    assert update["editing"] == {}  # its own editor is not news to it
+    await quiet(a, b, c)
+    await close_all(a, b, c)
+
+
+REDIS = os.environ.get("REDIS_URL", "")
+
+
+@pytest.mark.skipif(not REDIS, reason="REDIS ROSTER TEST NOT RUN: it needs REDIS_URL (.ci/run sets it)")
+async def test_with_redis_entries_nobody_refreshes_leave_the_roster(crew, settings, monkeypatch):
+    # Another server process's connections, in the board's hash: one refreshed just now, one
+    # whose process died (not refreshed for longer than the expiry).
+    from redis.asyncio import Redis
+
+    prefix = f"test-roster-{new_client_id()[:8]}"
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS], "prefix": prefix}}
+    }
+    monkeypatch.setattr(roster, "HEARTBEAT", 0.2)
+    client = Redis.from_url(REDIS)
+    store = roster.RedisStore(client, f"{prefix}:presence:{board_group(crew.board.pk)}")
+    alive = {"conn": "a11ve0000001", "user": crew.owner.pk, "name": "olivia", "initials": "OL", "color": "#4f5bd5",
+             "editing": crew.ad.pk}
+    dead = {**alive, "conn": "dead00000001", "editing": None}
+    try:
+        await store.put(alive)
+        await store.put(dead, seen=time.time() - roster.EXPIRY - 1)
+
+        page = batched_socket(crew, crew.viewer)
+        assert (await page.connect(timeout=TIMEOUT))[0]
+        assert await receive_json(page) == {"type": "presence", "action": "roster", "people": [alive]}
+        async def until(condition):
+            while not await condition():
+                await asyncio.sleep(0.05)
+
+        # This process's heartbeat swept the dead entry (its page never showed it: no frame).
+        await asyncio.wait_for(until(lambda: _gone(client, store.key, dead["conn"])), TIMEOUT)
+        fields = {field.decode() for field in await client.hkeys(store.key)}
+        assert len(fields) == 2 and alive["conn"] in fields  # the other process's, and the page's own
+        # The page's own entry, swept as if its process had been too slow to refresh it, is
+        # written again by the next heartbeat.
+        (own,) = fields - {alive["conn"]}
+        await client.hdel(store.key, own)
+        await asyncio.wait_for(until(lambda: client.hexists(store.key, own)), TIMEOUT)
+
+        # The other process dies: its entry is no longer refreshed, and is announced as gone.
+        await store.put(alive, seen=time.time() - roster.EXPIRY - 1)
+        assert await receive_json(page) == {"type": "presence", "action": "update", "joined": [],
+                                            "left": [alive["conn"]], "editing": {}}
+        await page.disconnect(timeout=TIMEOUT)
+        assert await client.hlen(store.key) == 0
+    finally:
+        await client.delete(store.key)
+        await client.aclose()
+
+
+async def _gone(client, key, field):
+    return not await client.hexists(key, field)
 
 
 async def test_a_newcomer_learns_what_is_being_edited(crew):

@@ -31,9 +31,9 @@ async def open_tab(crew, user):
 async def test_pages_at_the_same_stale_revision_share_one_render(crew, fresh_table):
     tabs = [await open_tab(crew, crew.editor) for _ in range(5)]
     try:
-        for ws in tabs:  # presence of the tabs opened after it
-            while not await ws.receive_nothing(timeout=0.2):
-                await ws.receive_from(timeout=TIMEOUT)
+        for ws in tabs:  # presence: one frame per other tab (here, or join for those opened after it)
+            for _ in tabs[1:]:
+                assert (await receive_json(ws))["type"] == "presence"
         for ws in tabs:
             await ws.send_json_to({"type": "sync", "revision": -1})
         pages = [await receive_html(ws) for ws in tabs]

@@ -14,7 +14,6 @@ from urllib.parse import parse_qs
 
 from autobahn.exception import Disconnected
 from channels.db import database_sync_to_async
-from channels.exceptions import ChannelFull
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -29,7 +28,7 @@ from journeyboard.boards.fragments import render_resync
 from journeyboard.boards.models import Card, Membership, Phase
 from journeyboard.boards.presence import person
 
-from . import budget, languages, outage, protocol
+from . import budget, languages, outage, protocol, roster
 from .broadcast import board_group
 from .dispatch import DirectDispatch
 from .origin import current_client, valid_client_id
@@ -56,6 +55,8 @@ RESYNC_INTERVAL = 1.0
 
 class BoardConsumer(DirectDispatch, AsyncWebsocketConsumer):
     group = None
+    presence = None  # this process's presence on the board (roster.BoardPresence) while joined
+    audience = None  # what this page has been told of the others (roster.Audience)
     accepted = False
     paused = False  # set by outage.py: closing with 4503, nothing more is sent
     sync_task = None  # answering a sync, while the socket's next frames are read
@@ -94,6 +95,9 @@ class BoardConsumer(DirectDispatch, AsyncWebsocketConsumer):
         if self.group:
             languages.closed(self.board_id, self.language)
             self.group = None  # nothing more is sent, and disconnect() must not touch the layer
+        presence, self.presence = self.presence, None
+        if presence is not None:
+            presence.drop(self)  # without the layer either (roster.py)
         if not self.accepted:
             await self.accept()  # a page connecting during the outage learns why, not just "500"
         await self.close(code=CLOSE_LIVE_PAUSED)
@@ -125,11 +129,18 @@ class BoardConsumer(DirectDispatch, AsyncWebsocketConsumer):
         self.follow_window = (0.0, 0)
         self.budget = budget.MessageBudget(settings.WS_MESSAGES_PER_SECOND, settings.WS_MESSAGE_BURST)
         self.group = board_group(self.board_id)
+        # A page asking for `presence=batched` gets the roster and coalesced updates; any
+        # other gets the join, here and leave frames pages always got (docs/websocket.md).
+        batched = _query(self.scope).get("presence") == "batched"
+        self.audience = roster.Audience(self.conn, batched, self.send_json)
+        self.presence = roster.board(self.channel_layer, self.group)
         languages.opened(self.board_id, self.language)  # from now on changes are rendered in it
+        await self.presence.arrive(self)
+        # The roster is read after joining the group: whoever it misses is announced to us.
         await self.channel_layer.group_add(self.group, self.channel_name)
         await self.accept()
         outage.joined(self)
-        await self.group_send("presence.join", editing=None)
+        await self.audience.roster(await self.presence.roster())
 
     async def disconnect(self, code):
         if self.sync_task is not None:
@@ -138,8 +149,12 @@ class BoardConsumer(DirectDispatch, AsyncWebsocketConsumer):
 
     async def leave_group(self):
         outage.left(self)
+        if self.audience is not None:
+            self.audience.close()
+        presence, self.presence = self.presence, None
         if self.group:
-            await self.group_send("presence.leave")
+            if presence is not None:
+                await presence.depart(self)
             await self.channel_layer.group_discard(self.group, self.channel_name)
             languages.closed(self.board_id, self.language)
             self.group = None
@@ -244,6 +259,8 @@ class BoardConsumer(DirectDispatch, AsyncWebsocketConsumer):
         # Closing an editor (null) is an editor's message too: a viewer is refused either way.
         await database_sync_to_async(self._check_card)(card)
         self.editing = card
+        if self.presence is not None:  # None once the socket left the board meanwhile
+            await self.presence.edits(self)  # newcomers' rosters say so
         await self.group_send("editing.changed", card=card)
 
     # Public contract (documented with the other frames): a move over the socket goes
@@ -303,31 +320,21 @@ class BoardConsumer(DirectDispatch, AsyncWebsocketConsumer):
             await self.send_json({"type": "role", "role": membership.role})
         return True
 
-    async def presence_join(self, message):
+    async def presence_update(self, message):
+        """Arrivals and departures, gathered by each process (roster.BoardPresence)."""
         if self.group is None:
             return
-        if message["channel"] == self.channel_name:
-            return
-        await self.send_json(_presence("join", message))
-        # Tell the newcomer we are here too (and what we are editing). Best effort: if its
-        # inbox is full, it misses one avatar rather than this connection failing.
-        try:
-            await self.channel_layer.send(
-                message["channel"], {**self._about_me(), "type": "presence.here", "editing": self.editing}
-            )
-        except ChannelFull:
-            logger.warning("presence reply to a newcomer on board %s dropped: its inbox is full", self.board_id)
+        await self.audience.update(message)
+
+    # Sent by a process still running an older version during a rolling restart.
+    async def presence_join(self, message):
+        await self.presence_update({"joined": [message]})
 
     async def presence_here(self, message):
-        if self.group is None:
-            return
-        await self.send_json(_presence("here", message))
+        await self.presence_update({"joined": [message]})
 
     async def presence_leave(self, message):
-        if self.group is None:
-            return
-        if message["channel"] != self.channel_name:
-            await self.send_json(_presence("leave", message))
+        await self.presence_update({"left": [message]})
 
     async def cursor_moved(self, message):
         if self.group is None:
@@ -422,10 +429,6 @@ def _query(scope):
 def _public(message):
     """What other browsers may know about a connection: never its channel name."""
     return {key: message[key] for key in ("conn", "user", "name", "initials", "color")}
-
-
-def _presence(action, message):
-    return {**_public(message), "type": "presence", "action": action, "editing": message.get("editing")}
 
 
 def _message(error):

@@ -304,12 +304,34 @@
 
   // ---- presence --------------------------------------------------------------------
 
+  // The socket asks for batched presence (presence=batched, docs/websocket.md): everyone
+  // there in one "roster" frame on connecting, then "update" frames, each with every
+  // arrival and departure of a moment. "join", "here" and "leave" are the older, one
+  // person per frame form, still understood.
   function presence(message) {
-    if (message.action === "leave") {
-      people.delete(message.conn);
-      removeCursor(message.conn);
-    } else {
-      people.set(message.conn, message);
+    switch (message.action) {
+      case "roster":
+        var there = new Map(message.people.map(function (p) { return [p.conn, p]; }));
+        people.forEach(function (p, conn) { if (!there.has(conn)) removeCursor(conn); });
+        people = there;
+        break;
+      case "update":
+        message.left.forEach(function (conn) {
+          people.delete(conn);
+          removeCursor(conn);
+        });
+        message.joined.forEach(function (p) { people.set(p.conn, p); });
+        Object.keys(message.editing || {}).forEach(function (conn) {
+          var p = people.get(conn);
+          if (p) p.editing = message.editing[conn];
+        });
+        break;
+      case "leave":
+        people.delete(message.conn);
+        removeCursor(message.conn);
+        break;
+      default: // join, here
+        people.set(message.conn, message);
     }
     renderPresence();
     showEditing();
