@@ -11,6 +11,9 @@ The context is built once for all languages: it carries data and lazy labels, ne
 translated in advance; the templates translate.
 """
 
+import threading
+from collections import OrderedDict
+
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -37,6 +40,13 @@ from .timer import timer_context
 from .voting import cards_with_votes, with_votes
 
 BROADCAST = "boards/broadcast.html"
+
+# The broadcast renders a change after its commit, in the thread of the request that made it,
+# before that request answers with the same change: the answer takes its copy from here
+# instead of reading and rendering everything again. Only the latest few are kept.
+RECENT_CHANGES = 32
+_recent = OrderedDict()  # event pk -> {language: {role: html}} (or None: nothing to show)
+_recent_lock = threading.Lock()
 
 
 def _card(board, card_id):
@@ -193,23 +203,48 @@ def render_change(event, languages):
     """{language: {role: html}} for a change in each of `languages`, or None when there
     is nothing to show (e.g. the card is gone again): what the broadcast sends."""
     found = _prepared(event)
-    if found is None:
-        return None
-    kind, name, board, context = found
-    return {language: _render_roles(kind, name, board, context, language) for language in languages}
+    html = None
+    if found is not None:
+        kind, name, board, context = found
+        html = {language: _render_roles(kind, name, board, context, language) for language in languages}
+    _remember(event.pk, html)
+    return html
+
+
+def _remember(event_pk, html):
+    with _recent_lock:
+        _recent[event_pk] = html
+        while len(_recent) > RECENT_CHANGES:
+            _recent.popitem(last=False)
+
+
+def _rendered_already(event_pk, language, role):
+    """This change's HTML for `language` and `role` as the broadcast rendered it, "" for a
+    change that shows nothing, None when the broadcast did not render that copy."""
+    with _recent_lock:
+        if event_pk not in _recent:
+            return None
+        html = _recent[event_pk]
+    if html is None:
+        return ""
+    return html.get(language, {}).get(role)
 
 
 def render_answer(event, membership):
     """The change as the page that made it shows it, in the request's language, as its
     member is shown (access.shown_role): the very HTML the broadcast sends every other
     page with that role and language. "" when there is nothing to show."""
+    kind = known(event.kind)
+    role = shown_role(membership, membership.board.locked)
+    if role == Role.OWNER and not (kind and kind.owner_copy):
+        role = Role.EDITOR  # as in the broadcast: the owner gets the editors' copy
+    html = _rendered_already(event.pk, translation.get_language(), role)
+    if html is not None:
+        return html
     found = _prepared(event)
     if found is None:
         return ""
     kind, name, board, context = found
-    role = shown_role(membership, board.locked)
-    if role == Role.OWNER and not kind.owner_copy:
-        role = Role.EDITOR  # as in the broadcast: the owner gets the editors' copy
     return _render(name, board, role, context)
 
 
