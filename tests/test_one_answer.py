@@ -2,12 +2,20 @@
 page with the same role and language (journeyboard/boards/views/answers.py): one
 rendering per change, wherever it is shown."""
 
+from unittest import mock
+
+import pytest
 from django.conf import settings
+from django.test import Client
 
+from journeyboard.boards import fragments
+from journeyboard.boards.cards import create_card
 from journeyboard.boards.fragments import render_change
+from journeyboard.boards.lifecycle import create_board
 from journeyboard.boards.models import BoardEvent, Role
+from journeyboard.realtime import languages
 
-from .base import HTMX, BoardChangeTestCase
+from .base import HTMX, BoardChangeTestCase, make_user
 
 
 class OneAnswerTests(BoardChangeTestCase):
@@ -53,3 +61,26 @@ class OneAnswerTests(BoardChangeTestCase):
     def test_the_owner_gets_the_editors_copy_of_a_card(self):
         self.login(self.owner)
         self.assertAnswersAsBroadcast(f"cards/{self.card.pk}/", {"title": "Advert"}, "card.updated", role=Role.EDITOR)
+
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_answer_takes_the_broadcasts_rendering():
+    # The broadcast renders a change right after its commit, before the request answers: the
+    # answer reuses that copy instead of reading and rendering the change again.
+    owner = make_user("olivia")
+    board = create_board(owner, "Webshop journey", template="buyer", language="en")
+    card = create_card(owner, board.phases.order_by("position").first(), title="Instagram ad")
+    client = Client()
+    client.force_login(owner)
+    languages.opened(board.pk, "en")  # a page open on the board, as in a workshop
+    prepared = mock.Mock(wraps=fragments._prepared)
+    try:
+        with mock.patch.object(fragments, "_prepared", prepared):
+            response = client.post(f"/boards/{board.pk}/cards/{card.pk}/", {"title": "Advert"}, **HTMX)
+    finally:
+        languages.closed(board.pk, "en")
+    assert response.status_code == 200
+    assert prepared.call_count == 1
+    event = BoardEvent.objects.filter(board=board).latest("revision")
+    assert response.content.decode() == render_change(event, ["en"])["en"][Role.EDITOR]

@@ -45,7 +45,7 @@ BROADCAST = "boards/broadcast.html"
 # before that request answers with the same change: the answer takes its copy from here
 # instead of reading and rendering everything again. Only the latest few are kept.
 RECENT_CHANGES = 32
-_recent = OrderedDict()  # event pk -> {language: {role: html}} (or None: nothing to show)
+_recent = OrderedDict()  # _identity(event) -> {language: {role: html}} (or None: nothing to show)
 _recent_lock = threading.Lock()
 
 
@@ -207,24 +207,29 @@ def render_change(event, languages):
     if found is not None:
         kind, name, board, context = found
         html = {language: _render_roles(kind, name, board, context, language) for language in languages}
-    _remember(event.pk, html)
+    _remember(_identity(event), html)
     return html
 
 
-def _remember(event_pk, html):
+def _identity(event):
+    """Which change: its row, and when it was made (a test database gives ids out again)."""
+    return event.pk, event.created_at
+
+
+def _remember(identity, html):
     with _recent_lock:
-        _recent[event_pk] = html
+        _recent[identity] = html
         while len(_recent) > RECENT_CHANGES:
             _recent.popitem(last=False)
 
 
-def _rendered_already(event_pk, language, role):
+def _rendered_already(identity, language, role):
     """This change's HTML for `language` and `role` as the broadcast rendered it, "" for a
     change that shows nothing, None when the broadcast did not render that copy."""
     with _recent_lock:
-        if event_pk not in _recent:
+        if identity not in _recent:
             return None
-        html = _recent[event_pk]
+        html = _recent[identity]
     if html is None:
         return ""
     return html.get(language, {}).get(role)
@@ -238,7 +243,7 @@ def render_answer(event, membership):
     role = shown_role(membership, membership.board.locked)
     if role == Role.OWNER and not (kind and kind.owner_copy):
         role = Role.EDITOR  # as in the broadcast: the owner gets the editors' copy
-    html = _rendered_already(event.pk, translation.get_language(), role)
+    html = _rendered_already(_identity(event), translation.get_language(), role)
     if html is not None:
         return html
     found = _prepared(event)
