@@ -148,9 +148,11 @@
   document.body.addEventListener("jb:follow-stop", function (event) { stopFollowing(event.detail.conn); });
   document.body.addEventListener("jb:presence", function (event) {
     var message = event.detail;
+    var update = message.action === "update";
     // Someone who just opened the board learns where the facilitator is.
-    if (message.action === "join" && leading) sendSoon();
-    if (message.action === "leave") stopFollowing(message.conn);
+    if (leading && (message.action === "join" || (update && message.joined.length))) sendSoon();
+    var gone = update ? message.left : message.action === "leave" ? [message.conn] : [];
+    gone.forEach(stopFollowing);
   });
   document.body.addEventListener("jb:error", function (event) {
     // Not (or no longer) a facilitator: the server refused to lead anyone.
