@@ -1,10 +1,9 @@
 """What does each departure from Django's and Channels' defaults buy, measured side by side?
 
-Journeyboard serves HTTP through its own ASGI handler (journeyboard/http_handler.py) and keeps
-SQLite connections between requests (journeyboard/pooled_sqlite). Each is kept only while it
-buys at least 15 % on a documented figure (docs/architecture.md, "Departures from the
-framework's defaults"); so would be freezing the objects loaded at start-up out of the
-garbage collector (gc.freeze()), which is measured here too. This bench starts one server per
+Journeyboard keeps SQLite connections between requests (journeyboard/pooled_sqlite) and
+freezes the objects loaded at start-up out of the garbage collector (gc.freeze() in
+journeyboard/asgi.py). Each is kept only while it buys at least 15 % on a documented figure
+(docs/architecture.md, "Departures from the framework's defaults"). This bench starts one server per
 variant on the same throw-away database, the shipped one and one with each choice changed,
 and times the same requests against all of them in interleaved rounds, so that a change of
 the machine's speed hits every variant alike: the board page (GET) and a card edit (POST,
@@ -41,8 +40,8 @@ from board_render import (
     stop_server,
 )
 
-# The ASGI application of a variant, written next to its settings module. It is
-# journeyboard/asgi.py with two switches: the handler serving HTTP, and gc.freeze().
+# The ASGI application of a variant, written next to its settings module: journeyboard/asgi.py
+# with or without gc.freeze() (which that module calls; undone here for the variant without).
 ASGI_TEMPLATE = """\
 import gc
 import os
@@ -51,16 +50,11 @@ import django
 
 django.setup(set_prefix=False)
 
-from channels.routing import ProtocolTypeRouter  # noqa: E402
-from django.core.handlers.asgi import ASGIHandler  # noqa: E402
-
 import journeyboard.asgi as shipped  # noqa: E402
-from journeyboard.http_handler import SyncChainASGIHandler  # noqa: E402
 
-http = SyncChainASGIHandler() if {sync_chain} else ASGIHandler()
-if {freeze}:
-    gc.freeze()
-application = ProtocolTypeRouter({{"http": http, "websocket": shipped.application.application_mapping["websocket"]}})
+if not {freeze}:
+    gc.unfreeze()
+application = shipped.application
 """
 
 SETTINGS_TEMPLATE = """\
@@ -72,19 +66,18 @@ if not {pooled}:
     DATABASES["default"]["ENGINE"] = "django.db.backends.sqlite3"  # noqa: F405
 """
 
-# name, (sync_chain handler, pooled SQLite, gc.freeze)
+# name, (pooled SQLite, gc.freeze)
 VARIANTS = [
-    ("shipped", (True, True, False)),
-    ("Django's ASGIHandler", (False, True, False)),
-    ("Django's SQLite backend", (True, False, False)),
-    ("with gc.freeze()", (True, True, True)),
+    ("shipped", (True, True)),
+    ("Django's SQLite backend", (False, True)),
+    ("no gc.freeze()", (True, False)),
 ]
 
 
 def write_variant(data_dir, index, switches):
-    sync_chain, pooled, freeze = switches
+    pooled, freeze = switches
     module = f"variant_asgi_{index}"
-    (data_dir / f"{module}.py").write_text(ASGI_TEMPLATE.format(sync_chain=sync_chain, freeze=freeze))
+    (data_dir / f"{module}.py").write_text(ASGI_TEMPLATE.format(freeze=freeze))
     settings = f"variant_settings_{index}"
     (data_dir / f"{settings}.py").write_text(SETTINGS_TEMPLATE.format(module=module, pooled=pooled))
     return settings
@@ -170,7 +163,8 @@ def fanout_variants(args):
     load = argparse.Namespace(clients=50, rate=20, seconds=args.seconds, edit="update", stagger=0)
     results = {}
     with tempfile.TemporaryDirectory(prefix="journeyboard-variants-") as tmp:
-        for index, (name, switches) in enumerate(VARIANTS):
+        order = list(enumerate(VARIANTS))
+        for index, (name, switches) in reversed(order) if args.reverse else order:
             data_dir = Path(tmp) / str(index)
             data_dir.mkdir()
             settings = write_variant(data_dir, index, switches)
@@ -183,6 +177,7 @@ def fanout_variants(args):
 
 def fanout_report(results):
     shipped = results["shipped"]["latencies"]
+    results = {name: results[name] for name, _switches in VARIANTS} | results
     print(f"\n{'variant':<26} {'delivered':>13} {'p50 ms':>8} {'p99 ms':>8} {'p50':>9} {'p99':>9}")
     print(f"{'':<26} {'':>13} {'':>8} {'':>8} {'/shipped':>9} {'/shipped':>9}")
     for name, result in results.items():
@@ -200,6 +195,8 @@ def main():
     parser.add_argument("--requests", type=int, default=10, help="requests of each kind per variant and round (default 10)")
     parser.add_argument("--fanout", action="store_true", help="compare the variants on the fan-out load instead")
     parser.add_argument("--seconds", type=int, default=10, help="measured seconds of edits with --fanout (default 10)")
+    parser.add_argument("--reverse", action="store_true",
+                        help="with --fanout: run the variants last to first (a later run may fare better)")
     args = parser.parse_args()
 
     if args.fanout:

@@ -9,13 +9,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journeyboard.settings")
 # Django must be set up before the consumers' modules import models (as get_asgi_application does).
 django.setup(set_prefix=False)
 
+from django.core.handlers.asgi import ASGIHandler  # noqa: E402
+
 from journeyboard import request_body  # noqa: E402
-from journeyboard.http_handler import SyncChainASGIHandler  # noqa: E402
 
 # Before daphne serves anything: oversized bodies are refused before they are read.
 request_body.install()
 
-django_asgi_app = SyncChainASGIHandler()
+django_asgi_app = ASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
@@ -25,8 +26,9 @@ from django.urls import re_path  # noqa: E402
 from journeyboard.realtime.routing import websocket_urlpatterns  # noqa: E402
 from journeyboard.websocket_origin import SameOriginValidator  # noqa: E402
 
-# Everything loaded so far lives as long as the process: keep it out of the garbage
-# collector's full passes, which otherwise paused broadcasts for 40-50 ms under load.
+# Everything loaded so far lives as long as the process: kept out of the garbage collector's
+# full passes, which otherwise pause the live-update fan-out under load (`make bench-variants`:
+# fan-out p99 about half with it; docs/architecture.md). tests/test_asgi.py pins it.
 gc.freeze()
 
 application = ProtocolTypeRouter(
