@@ -30,7 +30,8 @@ urlpatterns = [
     # The language switcher posts to set_language (i18n/setlang/), which remembers the choice in a cookie.
     path("i18n/", include("django.conf.urls.i18n")),
     # A share link: open to anyone, it decides itself what to offer (views/sharing.py).
-    path("join/<str:token>/", sharing.join, name="join"),
+    # Tokens are secrets.token_urlsafe: letters, digits, "-" and "_" (anything else is no link).
+    path("join/<slug:token>/", sharing.join, name="join"),
     path("boards/", boards.board_create, name="board-create"),
     path("boards/import/", transfer.board_import, name="board-import"),
     path(board, boards.board_detail, name="board-detail"),
