@@ -8,7 +8,12 @@ Each user exists for a reason:
   exactly as for a board that does not exist, so ids leak nothing.
 """
 
+import io
+import tempfile
+from pathlib import Path
+
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.test import TestCase
 
 from journeyboard.boards.cards import create_card
@@ -108,3 +113,21 @@ class BoardChangeTestCase(BaseTestCase):
         self.assertEqual(response.status_code, status)
         self.assertTrue(response["Content-Type"].startswith("text/plain"), response["Content-Type"])
         self.assertEqual(response.content.decode(), message)
+
+
+class ExportCommandTestCase(BaseTestCase):
+    """`manage.py export_board` into a folder of the test's own: `self.export(fmt, *options)`
+    writes this board in one format and returns the file's path."""
+
+    def setUp(self):
+        super().setUp()
+        folder = tempfile.TemporaryDirectory()
+        self.addCleanup(folder.cleanup)
+        self.folder = Path(folder.name)
+
+    def export(self, fmt, *extra):
+        path = self.folder / f"board.{fmt}"
+        out = io.StringIO()
+        call_command("export_board", str(self.board.pk), "--format", fmt, "-o", str(path), *extra, stdout=out)
+        self.assertIn(str(path), out.getvalue())
+        return path

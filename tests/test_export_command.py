@@ -3,8 +3,6 @@
 import csv
 import io
 import json
-import tempfile
-from pathlib import Path
 
 from django.core.management import CommandError, call_command
 from markdown_it import MarkdownIt
@@ -13,22 +11,10 @@ from PIL import Image
 
 from journeyboard.boards.spreadsheet import HEADER
 from journeyboard.boards.transfer import export_board
-from tests.base import MISSING_ID, BaseTestCase
+from tests.base import MISSING_ID, ExportCommandTestCase
 
 
-class ExportCommandTests(BaseTestCase):
-    def setUp(self):
-        super().setUp()
-        folder = tempfile.TemporaryDirectory()
-        self.addCleanup(folder.cleanup)
-        self.folder = Path(folder.name)
-
-    def export(self, fmt, *extra):
-        path = self.folder / f"board.{fmt}"
-        out = io.StringIO()
-        call_command("export_board", str(self.board.pk), "--format", fmt, "-o", str(path), *extra, stdout=out)
-        self.assertIn(str(path), out.getvalue())
-        return path
+class ExportCommandTests(ExportCommandTestCase):
 
     def test_json_is_the_json_export(self):
         self.assertEqual(json.loads(self.export("json").read_text(encoding="utf-8")), export_board(self.board))

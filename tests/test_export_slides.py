@@ -2,10 +2,8 @@
 on paper sizes, and the slide-sized PNG, each opened with its own reader."""
 
 import io
-import tempfile
-from pathlib import Path
 
-from django.core.management import CommandError, call_command
+from django.core.management import CommandError
 from PIL import Image
 from pptx import Presentation
 from pptx.util import Pt
@@ -14,7 +12,7 @@ from pypdf import PdfReader
 from journeyboard.boards.cards import create_card
 from journeyboard.boards.voting import close_round, start_round, toggle_vote
 from journeyboard.theme import CANVAS, rgb
-from tests.base import BaseTestCase
+from tests.base import BaseTestCase, ExportCommandTestCase
 
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 A4, A3, LETTER = (841.89, 595.28), (1190.55, 841.89), (792, 612)
@@ -265,19 +263,8 @@ class MeetingExportTests(BaseTestCase):
                 self.assertEqual(self.get(suffix).status_code, 404)
 
 
-class MeetingExportCommandTests(BaseTestCase):
+class MeetingExportCommandTests(ExportCommandTestCase):
     """`manage.py export_board` writes the same files as the downloads."""
-
-    def setUp(self):
-        super().setUp()
-        folder = tempfile.TemporaryDirectory()
-        self.addCleanup(folder.cleanup)
-        self.folder = Path(folder.name)
-
-    def export(self, fmt, *extra):
-        path = self.folder / f"board.{fmt}"
-        call_command("export_board", str(self.board.pk), "--format", fmt, "-o", str(path), *extra, stdout=io.StringIO())
-        return path
 
     def test_pptx(self):
         deck = Presentation(str(self.export("pptx")))
