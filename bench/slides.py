@@ -21,7 +21,7 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
 from board_render import bench_environment, setup_django, speed_probe  # noqa: E402
-from spreadsheet import build_board, median_ms  # noqa: E402
+from spreadsheet import build_board, median_ms, report  # noqa: E402
 
 TARGETS_MS = {"PPTX": 1500, "PDF A4": 1500, "slide PNG": 300}
 
@@ -74,18 +74,7 @@ def main():
         before = speed_probe()
         rows = measure(board, args.runs)
         after = speed_probe()
-    ok = True
-    print(f"10 phases x 60 cards, median of {args.runs} runs")
-    print(f"{'':<14}{'ms':>8}{'CPU ms':>8}{'KB':>9}  {'what':<14}target")
-    for name, (ms, cpu_ms), size, target, what in rows:
-        verdict = ""
-        if target is not None:
-            verdict = f"< {target} ms " + ("ok" if ms < target else "MISSED")
-            ok = ok and ms < target
-        print(f"{name:<14}{ms:>8.0f}{cpu_ms:>8.0f}{size / 1024:>9.0f}  {what:<14}{verdict}")
-    print(f"Machine speed probe (bench/board_render.py speed_probe): {before:.1f} ms before, {after:.1f} ms after "
-          "(lower is faster).")
-    return 0 if ok else 1
+    return 0 if report(rows, args.runs, before, after) else 1
 
 
 if __name__ == "__main__":
