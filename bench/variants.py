@@ -1,8 +1,8 @@
 """What does each departure from Django's and Channels' defaults buy, measured side by side?
 
-Journeyboard keeps SQLite connections between requests (journeyboard/pooled_sqlite) and
+Journeyboard keeps SQLite connections between requests (journeyboard/pooled_sqlite),
 freezes the objects loaded at start-up out of the garbage collector (gc.freeze() in
-journeyboard/asgi.py). Each is kept only while it buys at least 15 % on a documented figure
+journeyboard/asgi.py) and keeps one badge queryset per board (journeyboard/boards/badged.py). Each is kept only while it buys at least 15 % on a documented figure
 (docs/architecture.md, "Departures from the framework's defaults"). This bench starts one server per
 variant on the same throw-away database, the shipped one and one with each choice changed,
 and times the same requests against all of them in interleaved rounds, so that a change of
@@ -41,7 +41,8 @@ from board_render import (
 )
 
 # The ASGI application of a variant, written next to its settings module: journeyboard/asgi.py
-# with or without gc.freeze() (which that module calls; undone here for the variant without).
+# with or without gc.freeze() (which that module calls; undone here for the variant without), and
+# with or without the kept badge queryset (journeyboard/boards/badged.py).
 ASGI_TEMPLATE = """\
 import gc
 import os
@@ -54,6 +55,12 @@ import journeyboard.asgi as shipped  # noqa: E402
 
 if not {freeze}:
     gc.unfreeze()
+if not {kept}:  # every card fetch builds its badge queryset anew
+    from journeyboard.boards import badged, fragments, rendering  # noqa: E402
+    from journeyboard.boards.views import cards  # noqa: E402
+
+    for module in (fragments, rendering, cards):
+        module.badged_cards = badged.badged_cards.__wrapped__
 application = shipped.application
 """
 
@@ -66,18 +73,19 @@ if not {pooled}:
     DATABASES["default"]["ENGINE"] = "django.db.backends.sqlite3"  # noqa: F405
 """
 
-# name, (pooled SQLite, gc.freeze)
+# name, (pooled SQLite, gc.freeze, kept badge queryset)
 VARIANTS = [
-    ("shipped", (True, True)),
-    ("Django's SQLite backend", (False, True)),
-    ("no gc.freeze()", (True, False)),
+    ("shipped", (True, True, True)),
+    ("Django's SQLite backend", (False, True, True)),
+    ("no gc.freeze()", (True, False, True)),
+    ("badge queryset per fetch", (True, True, False)),
 ]
 
 
 def write_variant(data_dir, index, switches):
-    pooled, freeze = switches
+    pooled, freeze, kept = switches
     module = f"variant_asgi_{index}"
-    (data_dir / f"{module}.py").write_text(ASGI_TEMPLATE.format(freeze=freeze))
+    (data_dir / f"{module}.py").write_text(ASGI_TEMPLATE.format(freeze=freeze, kept=kept))
     settings = f"variant_settings_{index}"
     (data_dir / f"{settings}.py").write_text(SETTINGS_TEMPLATE.format(module=module, pooled=pooled))
     return settings

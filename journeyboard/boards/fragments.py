@@ -18,13 +18,13 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from .access import member_shown_as, shown_role
+from .badged import badged_cards
 from .curve import emotion_curve
 from .events import known
 from .forms import MemberForm
 from .models import Board, Card, Role
 from .personas import personas_of
 from .rendering import (
-    badged_cards,
     board_data,
     board_settings,
     card_alterations,

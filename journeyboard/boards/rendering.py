@@ -9,13 +9,13 @@ from django.utils.safestring import mark_safe
 from django.utils.functional import SimpleLazyObject
 
 from .access import can_write
+from .badged import badged_cards
 from .catalog import EMOTIONS, Channel, Kind, Segment, label
-from .comments import with_comment_count
 from .curve import MOODS, emotion_curve
 from .loop import loop_arrow
 from .forms import CardForm, PhaseCreateForm
 from .models import Card, Membership, Phase, note_preview
-from .voting import voting_state, with_votes
+from .voting import voting_state
 
 BOARD_TEMPLATE = "boards/board.html"
 
@@ -40,18 +40,6 @@ class ChannelList(Aggregate):
         return self.as_sql(
             compiler, connection, function="STRING_AGG", template="%(function)s(%(expressions)s, ',')", **extra_context
         )
-
-
-def with_badges(cards, board_id=None):
-    """Cards annotated with what their badges show (`comment_count`, `vote_count`): the one
-    queryset shape every render of the card partial needs, as subqueries (no extra query)."""
-    return with_votes(with_comment_count(cards), board_id)
-
-
-def badged_cards(board_id):
-    """Cards with their badge counts (the votes of `board_id`'s round), to fetch and render
-    cards of that board."""
-    return with_badges(Card.objects.all(), board_id)
 
 
 class CardRow(dict):

@@ -13,7 +13,8 @@ from ..cards import CardConflict, create_card, delete_card, move_card, update_ca
 from ..changes import collecting
 from ..forms import CardForm, CardMoveForm, with_current_values
 from ..models import Card, Phase
-from ..rendering import badged_cards, card_form, render_board_fragment
+from ..badged import badged_cards
+from ..rendering import card_form, render_board_fragment
 from .answers import changed
 from .errors import refusal
 from .phases import phase_cards
