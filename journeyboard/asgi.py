@@ -11,10 +11,12 @@ django.setup(set_prefix=False)
 
 from django.core.handlers.asgi import ASGIHandler  # noqa: E402
 
-from journeyboard import request_body  # noqa: E402
+from journeyboard import request_body, websocket_backlog  # noqa: E402
 
-# Before daphne serves anything: oversized bodies are refused before they are read.
+# Before daphne serves anything: oversized bodies are refused before they are read, and a
+# socket whose reader falls behind is closed rather than buffered.
 request_body.install()
+websocket_backlog.install()
 
 django_asgi_app = ASGIHandler()
 

@@ -262,6 +262,11 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024
 # Any request body above this is refused (413) before it is read (journeyboard/request_body.py):
 # room for the largest import and its form around it.
 MAX_REQUEST_BYTES = env_int("MAX_REQUEST_BYTES", max(10 * 1024 * 1024, IMPORT_MAX_BYTES + 1024 * 1024))
+# A WebSocket whose page reads too slowly is closed (journeyboard/websocket_backlog.py) once
+# this much waits to be sent, or once it has stayed behind this long; the page then catches up
+# by revision. 8 MB holds several whole boards of the largest size allowed.
+WEBSOCKET_BACKLOG_BYTES = env_int("WEBSOCKET_BACKLOG_BYTES", 8 * 1024 * 1024)
+WEBSOCKET_BACKLOG_SECONDS = env_int("WEBSOCKET_BACKLOG_SECONDS", 30)
 
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
