@@ -3,9 +3,10 @@
 A page opening a board gets everyone there in one message (the roster, read from the store
 once, after the page's own entry is in it); the pages already there learn of arrivals and
 departures from `presence.update` group messages. Each process collects the joins and
-leaves of its own connections to a board for WINDOW seconds and sends them as ONE group
+leaves of its own connections to a board for a short window and sends them as ONE group
 message (`BoardPresence`), and each socket sends its page at most one presence frame per
-WINDOW (`Audience`), in both cases after the first few, which go at once (`Pace`): one
+window (`Audience`), in both cases after the first few, which go at once, and with a window
+that widens while the crowd keeps coming (`Pace`): one
 person arriving is shown without delay, 200 pages opening a board together cost each page a
 handful of frames, where announcing every arrival to everyone, answered by everyone, cost
 200² messages through the channel layer.
@@ -32,8 +33,11 @@ from .outage import LAYER_ERRORS
 logger = logging.getLogger("journeyboard.realtime")
 
 WINDOW = 0.25  # seconds over which arrivals and departures are gathered into one message or frame
+# While a crowd keeps arriving the window doubles with every message, up to WIDEST: 300 pages
+# opening a board over 2-4 s cost each page 6-8 frames rather than one per WINDOW.
+WIDEST = 1.0
 # How many go out at once before gathering starts: a person or two arriving is shown without
-# delay, a crowd arriving is told once per WINDOW. A page counts its roster as one of them.
+# delay, a crowd arriving is told once per window. A page counts its roster as one of them.
 PROCESS_BURST = 3
 PAGE_BURST = 2
 HEARTBEAT = 10  # seconds between a process's refreshes of its entries (and sweeps of expired ones)
@@ -43,23 +47,33 @@ PUBLIC = ("conn", "user", "name", "initials", "color")
 
 
 class Pace:
-    """At most `burst` at once, then one per WINDOW (a token bucket)."""
+    """At most `burst` at once, then one per window (a token bucket). The window starts at
+    WINDOW, doubles with each one that goes out once the burst is spent (up to WIDEST), and
+    is back at WINDOW as soon as the bucket has filled up again (it was quiet)."""
 
     def __init__(self, burst):
         self.burst = burst
         self.tokens = float(burst)
+        self.window = WINDOW
         self.at = time.monotonic()
+
+    def _refill(self):
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) / self.window)
+        self.at = now
+        if self.tokens >= self.burst:
+            self.window = WINDOW
 
     def wait(self):
         """Seconds until the next one may go: 0 for now."""
-        now = time.monotonic()
-        self.tokens = min(self.burst, self.tokens + (now - self.at) / WINDOW)
-        self.at = now
-        return 0 if self.tokens >= 1 else (1 - self.tokens) * WINDOW
+        self._refill()
+        return 0 if self.tokens >= 1 else (1 - self.tokens) * self.window
 
     def spend(self):
-        self.wait()
+        self._refill()
         self.tokens -= 1
+        if self.tokens < 1:  # the burst is spent: a crowd, not a person or two
+            self.window = min(WIDEST, self.window * 2)
 
 
 def entry_of(consumer):
@@ -201,7 +215,7 @@ def store_for(layer, group):
 
 class BoardPresence:
     """This process's connections to one board: their entries in the store, and their joins
-    and leaves sent to the board's group together, at most one message per WINDOW once the
+    and leaves sent to the board's group together, at most one message per window once the
     first few have gone out at once (`Pace`)."""
 
     def __init__(self, layer, group):
@@ -373,7 +387,7 @@ class Audience:
     """What one page has been told about the others, and the presence frames that tell it.
 
     A page asking for `presence=batched` gets the roster as one frame and then `update`
-    frames, at most one per WINDOW once PAGE_BURST frames have gone out at once; any other
+    frames, at most one per window once PAGE_BURST frames have gone out at once (Pace); any other
     page gets what it always got: a `here` frame per person already there, then `join` and
     `leave` frames, made from the same messages.
     """
