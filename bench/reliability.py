@@ -8,6 +8,9 @@ after "live updates paused"); a page whose process is gone reconnects to the oth
 the proxy would send it. Edits go through both processes over HTTP at a fixed rate.
 
 Scenarios, each on a board of its own with fresh pages:
+  crowd     --crowd pages (300) opening one board within --join seconds (2) through both
+            processes, with batched presence as the board page asks for it: when every page
+            shows everyone, presence frames per page, then edits reaching all of them
   load      N pages, edits through both processes: delivered, lost, latency
   kill      SIGKILL one process mid-session: reconnect and catch-up times, acknowledged edits lost
   redis     Redis killed for --outage seconds while edits go on: paused, saved, resumed
@@ -15,7 +18,7 @@ Scenarios, each on a board of its own with fresh pages:
   postgres  the PostgreSQL cluster restarted under edits: answers, recovery
 
 Usage: `.venv/bin/python bench/reliability.py [--pages 200] [--rate 10] [--seconds 10]
-[--outage 5] [--only load,kill,...]`. Prints a table per scenario; exits 1 when anything
+[--outage 5] [--crowd 300] [--join 2] [--only crowd,load,kill,...]`. Prints a table per scenario; exits 1 when anything
 acknowledged was lost or a page did not converge.
 """
 
@@ -36,6 +39,7 @@ from tests.faultstack import (  # noqa: E402
     CLOSE_LIVE_PAUSED,
     PASSWORD,
     FaultStack,
+    Page,
     PrivateCluster,
     PrivateRedis,
     browser_retry,
@@ -50,7 +54,7 @@ from tests.faultstack import (  # noqa: E402
 )
 from tests.livestack import Browserless  # noqa: E402
 
-SCENARIOS = ("load", "kill", "redis", "hang", "postgres")
+SCENARIOS = ("crowd", "load", "kill", "redis", "hang", "postgres")
 QUIET = 1.0  # seconds without any frame on any page: the presence messages of a join are through
 
 
@@ -151,6 +155,8 @@ class Bench:
 
     async def run(self, scenario, board, redis, cluster):
         """(title, figures) of one scenario."""
+        if scenario == "crowd":
+            return f"{self.args.crowd} pages opening the board within {self.args.join:g} s", await self.crowd(board)
         if scenario == "load":
             return f"{self.args.pages} pages, edits through both processes", await self.load(board)
         if scenario == "kill":
@@ -162,6 +168,51 @@ class Bench:
         return "PostgreSQL restarted", await self.postgres(board, cluster)
 
     # --- scenarios ----------------------------------------------------------------------
+
+    async def crowd(self, board):
+        count, headers = self.args.crowd, self.anna.ws_headers()
+        # A running server has rendered changes before: two edits through each process first,
+        # so the figures after the crowd are not those of a cold process.
+        await self.edits(mixed_edits(board, self.clients, 4, "warm")[0], self.args.rate)
+        board = {**board, "revision": database_state(self.stack, board["id"])["revision"]}
+        pages = []
+        started = time.monotonic()
+        for index in range(count):  # evenly spread over --join seconds, both processes in turn
+            await asyncio.sleep(max(0.0, started + index * self.args.join / count - time.monotonic()))
+            ports = self.stack.ports[index % 2:] + self.stack.ports[:index % 2]
+            pages.append(Page(ports, board["id"], headers, board["revision"], keep_text=False,
+                              retry=browser_retry, batched=True).start())
+        if not await wait_for(lambda: all(page.connected.is_set() for page in pages), 60):
+            raise SystemExit("pages did not connect")
+        last_join = time.monotonic()
+        joining = last_join - started
+        everyone = await wait_for(lambda: all(page.all_shown_at(count - 1) for page in pages), 60)
+        self.check("every page shows everyone", everyone)
+        shown = [page.all_shown_at(count - 1) - last_join for page in pages if page.all_shown_at(count - 1)]
+        frames = [page.presence_frames for page in pages]
+        await quiet(pages, QUIET, 60)
+        edits, _markers = mixed_edits(board, self.clients, self.args.rate * 2, "crowd")
+        results = await self.edits(edits, self.args.rate)
+        sent = {answer.revision: at for at, _answered, answer in results if answer.status == 200}
+        await self.converge(pages, database_state(self.stack, board["id"])["revision"])
+        await self.close(pages)
+        revisions = set(sent)
+        delivered = sum(len(revisions & page.received) for page in pages)
+        latencies = [page.arrived[rev] - sent[rev] for page in pages for rev in revisions & page.arrived.keys()]
+        self.check("every page saw everyone within 3 s of the last join", shown and max(shown) <= 3)
+        self.check("at most 10 presence frames per page for the join", max(frames) <= 10)
+        self.check("nothing lost after the crowd", delivered == len(pages) * len(revisions))
+        return {
+            "pages (per process)": f"{count} ({count - count // 2} + {count // 2})",
+            "all connected": f"{s(joining)} after the first",
+            "every page shows all the others": f"{s(max(shown)) if shown else 'never'} after the last join "
+                                               f"(median page {s(statistics.median(shown)) if shown else '-'})",
+            "presence frames per page (median / max)": f"{statistics.median(frames):g} / {max(frames)}",
+            "then edits (rate)": f"{len(edits)} ({self.args.rate}/s), {len(sent)} answered 200",
+            "delivered": f"{delivered}/{len(pages) * len(revisions)}",
+            "latency p50 / p95 / p99 / max": " / ".join(
+                ms(percentile(latencies, q)) for q in (0.5, 0.95, 0.99, 1.0)),
+        }
 
     async def load(self, board):
         pages, connect, settled = await self.pages(board)
@@ -363,6 +414,8 @@ def main():
     parser.add_argument("--rate", type=int, default=5, help="edits per second (default 5)")
     parser.add_argument("--seconds", type=int, default=10, help="seconds of edits in load and kill (default 10)")
     parser.add_argument("--outage", type=int, default=5, help="seconds Redis stays down (default 5)")
+    parser.add_argument("--crowd", type=int, default=300, help="pages opening the board in crowd (default 300)")
+    parser.add_argument("--join", type=float, default=2.0, help="seconds over which the crowd opens it (default 2)")
     parser.add_argument("--only", default="", help=f"comma-separated scenarios out of {','.join(SCENARIOS)}")
     return asyncio.run(run(parser.parse_args()))
 

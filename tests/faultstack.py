@@ -249,8 +249,13 @@ class Page:
     `contiguous` is the revision up to which the page has every change; `gaps()` the
     revisions it received out of order but is still missing below the highest one."""
 
-    def __init__(self, ports, board_id, headers, revision, keep_text=True, retry=fast_retry, check_every=CHECK_EVERY):
+    def __init__(self, ports, board_id, headers, revision, keep_text=True, retry=fast_retry, check_every=CHECK_EVERY,
+                 batched=False):
         self.ports = list(ports)
+        self.batched = batched  # asks for the roster and batched presence updates, as the board page does
+        self.people = set()  # the conns the page shows as present (batched presence)
+        self.presence_frames = 0
+        self.crowd_seen = []  # (monotonic time, people shown) after each presence frame
         self.board_id = board_id
         self.headers = headers
         self.client_id = uuid.uuid4().hex
@@ -319,6 +324,8 @@ class Page:
 
     async def session(self, port):
         url = f"ws://127.0.0.1:{port}/ws/boards/{self.board_id}/?client={self.client_id}"
+        if self.batched:
+            url += "&presence=batched"
         # A browser's Origin is the site it loaded the page from: here each process is a site
         # of its own (behind the proxy all of them share one).
         headers = {**self.headers, "Origin": f"http://127.0.0.1:{port}"}
@@ -362,6 +369,8 @@ class Page:
             if message["type"] == "synced":
                 self.covered = max(self.covered, message["revision"])
                 self.synced_at.append((time.monotonic(), message["revision"]))
+            elif message["type"] == "presence" and self.batched:
+                self.presence(message)
             return
         found = REVISION.search(frame)
         if found is None:
@@ -382,6 +391,19 @@ class Page:
                 self.applied.add(revision)
         if self.keep_text:
             self.text.append(frame)
+
+    def presence(self, message):
+        if message["action"] == "roster":
+            self.people = {person["conn"] for person in message["people"]}
+        elif message["action"] == "update":
+            self.people |= {person["conn"] for person in message["joined"]}
+            self.people -= set(message["left"])
+        self.presence_frames += 1
+        self.crowd_seen.append((time.monotonic(), len(self.people)))
+
+    def all_shown_at(self, count):
+        """When the page first showed `count` others, or None."""
+        return next((at for at, shown in self.crowd_seen if shown >= count), None)
 
     async def stop(self):
         self.stopping = True
