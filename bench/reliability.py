@@ -11,6 +11,8 @@ Scenarios, each on a board of its own with fresh pages:
   crowd     --crowd pages (300) opening one board within --join seconds (2) through both
             processes, with batched presence as the board page asks for it: when every page
             shows everyone, presence frames per page, then edits reaching all of them
+  reconnect --reconnecting pages (100) that missed changes opening their sockets again at once:
+            how soon every page is current, and what the processes spent on it
   load      N pages, edits through both processes: delivered, lost, latency
   kill      SIGKILL one process mid-session: reconnect and catch-up times, acknowledged edits lost
   redis     Redis killed for --outage seconds while edits go on: paused, saved, resumed
@@ -54,8 +56,21 @@ from tests.faultstack import (  # noqa: E402
 )
 from tests.livestack import Browserless  # noqa: E402
 
-SCENARIOS = ("crowd", "load", "kill", "redis", "hang", "postgres")
+SCENARIOS = ("crowd", "reconnect", "load", "kill", "redis", "hang", "postgres")
 QUIET = 1.0  # seconds without any frame on any page: the presence messages of a join are through
+
+
+# A workshop's board: 30 cards in each phase (as `manage.py shell` code).
+WORKSHOP_CARDS = """
+from journeyboard.boards.models import Board, Card
+board = Board.objects.get(pk=BOARD)
+author = board.owner
+for phase in board.phases.all():
+    start = phase.cards.count()
+    Card.objects.bulk_create(Card(phase=phase, position=start + n, title=f"Touchpoint {n} of {phase.name}",
+                                  note="What the customer meets here, and how it feels.", author=author)
+                             for n in range(30))
+"""
 
 
 def cpu_seconds(pid):
@@ -157,6 +172,8 @@ class Bench:
         """(title, figures) of one scenario."""
         if scenario == "crowd":
             return f"{self.args.crowd} pages opening the board within {self.args.join:g} s", await self.crowd(board)
+        if scenario == "reconnect":
+            return f"{self.args.reconnecting} pages that missed changes reconnecting at once", await self.reconnect(board)
         if scenario == "load":
             return f"{self.args.pages} pages, edits through both processes", await self.load(board)
         if scenario == "kill":
@@ -212,6 +229,35 @@ class Bench:
             "delivered": f"{delivered}/{len(pages) * len(revisions)}",
             "latency p50 / p95 / p99 / max": " / ".join(
                 ms(percentile(latencies, q)) for q in (0.5, 0.95, 0.99, 1.0)),
+        }
+
+    async def reconnect(self, board):
+        count, headers = self.args.reconnecting, self.anna.ws_headers()
+        self.stack.shell(WORKSHOP_CARDS.replace("BOARD", str(board["id"])))  # what a whole board weighs
+        await self.edits(mixed_edits(board, self.clients, 4, "warm")[0], self.args.rate)
+        missed_from = database_state(self.stack, board["id"])["revision"]
+        # The pages were open at `missed_from`; while they were away the board moved on.
+        await self.edits(mixed_edits(board, self.clients, 6, "away")[0], self.args.rate)
+        final = database_state(self.stack, board["id"])["revision"]
+        pids = [process.pid for _port, process in self.stack.servers]
+        await self.idle()
+        cpu_before = sum(cpu_seconds(pid) for pid in pids)
+        started = time.monotonic()
+        pages = [Page(self.stack.ports[index % 2:] + self.stack.ports[:index % 2], board["id"], headers, missed_from,
+                      keep_text=False, retry=browser_retry, batched=True).start() for index in range(count)]
+        current = await wait_for(lambda: all(page.contiguous >= final for page in pages), 60)
+        took = time.monotonic() - started
+        self.check("every reconnected page current", current)
+        self.check("every reconnected page current within 2 s", took <= 2)
+        await quiet(pages, QUIET, 60)
+        cpu = sum(cpu_seconds(pid) for pid in pids) - cpu_before
+        await self.close(pages)
+        return {
+            "pages (per process)": f"{count} ({count - count // 2} + {count // 2}), each {final - missed_from} changes "
+                                   f"behind, on a board of {len(board['phases'])} phases x 30 cards",
+            "every page current": f"{s(took)} after they started connecting" if current else "no",
+            "whole boards received": sum(page.resyncs for page in pages),
+            "server CPU for the reconnect (both processes)": s(cpu),
         }
 
     async def load(self, board):
@@ -415,6 +461,7 @@ def main():
     parser.add_argument("--seconds", type=int, default=10, help="seconds of edits in load and kill (default 10)")
     parser.add_argument("--outage", type=int, default=5, help="seconds Redis stays down (default 5)")
     parser.add_argument("--crowd", type=int, default=300, help="pages opening the board in crowd (default 300)")
+    parser.add_argument("--reconnecting", type=int, default=100, help="pages reconnecting in reconnect (default 100)")
     parser.add_argument("--join", type=float, default=2.0, help="seconds over which the crowd opens it (default 2)")
     parser.add_argument("--only", default="", help=f"comma-separated scenarios out of {','.join(SCENARIOS)}")
     return asyncio.run(run(parser.parse_args()))
