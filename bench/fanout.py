@@ -8,13 +8,17 @@ Then it does the same against bench/relay.py, a bare Channels consumer that only
 group_send (the floor), with the same clients, rate and payload bytes, and prints the ratio.
 
 Usage: `.venv/bin/python bench/fanout.py [--clients 50] [--rate 20] [--seconds 10]
-[--layer memory|redis] [--edit update|create] [--stagger MS] [--profile]`. Exits 1 when a
-target is missed. See bench/README.md.
+[--layer memory|redis] [--edit update|create] [--stagger MS] [--profile] [--flood N]
+[--board-cards N]`. With `--flood N`, the measured edits run twice on the same server and
+clients: quiet, then with N viewer sockets each sending a stale `sync` 40 times a second
+(each asks for the whole board), and it prints the ratio, the whole boards the flooders got
+and the server's memory growth. Exits 1 when a target is missed. See bench/README.md.
 """
 
 import argparse
 import asyncio
 import collections
+import json
 import os
 import pstats
 import re
@@ -73,8 +77,15 @@ phase = board.phases.order_by("position").first()
 for number in range(20):
     card = create_card(users["owner"], phase, title=f"Fan-out probe {number}", note="Edited by bench/fanout.py.",
                        channel="website", emotion=1)
+from journeyboard.boards.models import Card
+for other in board.phases.all():  # --board-cards: a workshop-sized board, for what a whole board costs
+    start = other.cards.count()
+    Card.objects.bulk_create(Card(phase=other, position=start + n, title=f"Touchpoint {n} of {other.name}",
+                                  note="What the customer meets here, and how it feels.", author=users["owner"])
+                             for n in range(FILL))
 print(board.pk, phase.pk, card.pk)
 """
+FLOOD_RATE = 40  # stale syncs a second from each flooding socket
 
 
 # --- Servers ---------------------------------------------------------------------------
@@ -416,6 +427,7 @@ async def measure(port, url, headers_for, editor_headers, kind, args, server_pid
     keys = [edits[number]["key"] for number in measured if edits[number]["key"] is not None]
     await until(lambda: run.delivered(keys) >= args.clients * len(keys), DELIVERY_TIMEOUT)
     cpu = meter.shares()
+    flood = await flooded(url, headers_for, editor, kind, run, args, server_pids) if args.flood else None
 
     editor.close()
     run.closing = True
@@ -423,7 +435,59 @@ async def measure(port, url, headers_for, editor_headers, kind, args, server_pid
     for listener in listeners:
         listener.cancel()
     figures = summarise(run, [edits[number] | {"number": number} for number in measured])
-    return figures | {"storm": storm} | cpu
+    return figures | {"storm": storm, "flood": flood} | cpu
+
+
+def rss_bytes(pid):
+    with open(f"/proc/{pid}/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+async def flooded(url, headers_for, editor, kind, run, args, server_pids):
+    """The measured edits again, while `args.flood` viewer sockets each send a stale `sync`
+    FLOOD_RATE times a second: the figures of that run, and what the flooders cost."""
+    viewer = next(index for index in range(len(ACCOUNTS)) if ACCOUNTS[index][1] == "viewer")
+    rss_before = sum(rss_bytes(pid) for pid in server_pids)
+    flooders = [await connect(f"{url}?client={uuid.uuid4().hex}", additional_headers=headers_for(viewer),
+                              open_timeout=60, ping_interval=None, max_size=None) for _ in range(args.flood)]
+    boards, errors, closed = [0] * args.flood, collections.Counter(), []
+
+    async def read(index, socket):
+        try:
+            async for frame in socket:
+                if "data-resync" in frame:
+                    boards[index] += 1
+                elif frame.startswith('{"type": "error"') or frame.startswith('{"type":"error"'):
+                    errors[json.loads(frame).get("code")] += 1
+        except websockets.ConnectionClosed:
+            closed.append(socket.close_code)
+
+    async def flood(socket):
+        try:
+            while True:
+                await socket.send('{"type": "sync", "revision": -1}')
+                await asyncio.sleep(1 / FLOOD_RATE)
+        except websockets.ConnectionClosed:
+            pass
+
+    readers = [asyncio.create_task(read(index, socket)) for index, socket in enumerate(flooders)]
+    senders = [asyncio.create_task(flood(socket)) for socket in flooders]
+    started = time.perf_counter()
+    edits = {}
+    numbers = range(10**5, 10**5 + args.rate * args.seconds)
+    await send_edits(editor, kind, numbers, args.rate, edits)
+    keys = [edits[number]["key"] for number in numbers if edits[number]["key"] is not None]
+    await until(lambda: run.delivered(keys) >= args.clients * len(keys), DELIVERY_TIMEOUT)
+    seconds = time.perf_counter() - started
+    for task in senders:
+        task.cancel()
+    rss_after = sum(rss_bytes(pid) for pid in server_pids)
+    await asyncio.gather(*(socket.close() for socket in flooders), return_exceptions=True)
+    for task in readers:
+        task.cancel()
+    figures = summarise(run, [edits[number] | {"number": number} for number in numbers])
+    return figures | {"boards": boards, "seconds": seconds, "rss_growth": rss_after - rss_before,
+                      "errors": dict(errors), "flood_closed": collections.Counter(closed)}
 
 
 def summarise(run, edits):
@@ -465,7 +529,7 @@ def signed_in(port):
 
 
 def journeyboard_run(stack, args):
-    code = f"ACCOUNTS = {ACCOUNTS!r}\nPASSWORD = {PASSWORD!r}\n" + SETUP
+    code = f"ACCOUNTS = {ACCOUNTS!r}\nPASSWORD = {PASSWORD!r}\nFILL = {args.board_cards}\n" + SETUP
     board_id, phase_id, card_id = map(int, stack.shell(code).split()[-3:])
     port = stack.ports[0]
     sessions = signed_in(port)
@@ -486,6 +550,7 @@ def journeyboard_run(stack, args):
 
 
 def relay_run(relay, payload, args):
+    args = argparse.Namespace(**{**vars(args), "flood": 0})  # the floor is measured quiet
     port, process = relay.servers[0]
     headers = {"Origin": f"http://{HOST}:{port}"}
     return asyncio.run(measure(port, f"ws://{HOST}:{port}/ws/", lambda index: headers, {},
@@ -555,8 +620,28 @@ def report(args, setting, ours, floor, load):
     print("connect: opening the sockets; then quiet: until no frame came for 0.5 s (presence); JSON frames: while "
           "connecting + while measuring; editor late: worst delay of an edit behind its schedule; closed by server: "
           "close codes; later title: fragments already showing a later edit (rendered after the next commit).")
+    if ours.get("flood"):
+        report_flood(args, ours)
     print(f"Load average (1 min) before and after: {load[0]:.2f}, {load[1]:.2f}. Other jobs on this 2-core "
           "machine add noise, to p99 most of all: compare runs with little other CPU.")
+
+
+def report_flood(args, ours):
+    flood = ours["flood"]
+    print(f"\nFlood: the same edits again, while {args.flood} viewer socket(s) each sent a stale sync "
+          f"{FLOOD_RATE} times a second for {flood['seconds']:.1f} s.")
+    headers = ["run", "delivered/expected", "p50 ms", "p95 ms", "p99 ms", "max ms"]
+    lines = [headers] + [
+        [name, f"{result['delivered']}/{result['expected']}",
+         *(f"{percentile(result['latencies'], q):.1f}" for q in (0.5, 0.95, 0.99)), f"{max(result['latencies']):.1f}"]
+        for name, result in (("quiet", ours), ("flooded", flood))
+    ] + [["flooded / quiet", "", *(f"{percentile(flood['latencies'], q) / percentile(ours['latencies'], q):.2f}x"
+                                   for q in (0.5, 0.95, 0.99)), ""]]
+    print_table(lines)
+    per_second = max(flood["boards"]) / flood["seconds"]
+    print(f"Whole boards sent to a flooder: {', '.join(map(str, flood['boards']))} ({per_second:.2f} a second at "
+          f"most); errors sent to them: {flood['errors'] or 'none'}; closed: {dict(flood['flood_closed']) or 'none'}; "
+          f"server memory (RSS) growth during the flood: {flood['rss_growth'] / 1e6:.1f} MB.")
 
 
 def targets(args, ours, floor):
@@ -568,6 +653,18 @@ def targets(args, ours, floor):
         checks += [
             (f"p99 within 1.5x of the floor ({p99 / floor_p99:.2f}x)", p99 <= 1.5 * floor_p99),
             (f"p99 under 100 ms ({p99:.1f} ms)", p99 < 100),
+        ]
+    flood = ours.get("flood")
+    if flood:
+        ratios = [percentile(flood["latencies"], q) / percentile(ours["latencies"], q) for q in (0.5, 0.99)]
+        per_second = max(flood["boards"]) / flood["seconds"]
+        checks += [
+            (f"flooded: nothing lost ({flood['expected'] - flood['delivered']} lost)",
+             flood["delivered"] == flood["expected"] > 0),
+            (f"flooded: p50 and p99 within 1.2x of quiet ({ratios[0]:.2f}x, {ratios[1]:.2f}x)", max(ratios) <= 1.2),
+            (f"flooded: at most one whole board a second per flooder ({per_second:.2f})", per_second <= 1.05),
+            (f"flooded: server memory growth under 50 MB ({flood['rss_growth'] / 1e6:.1f} MB)",
+             flood["rss_growth"] < 50e6),
         ]
     return checks
 
@@ -625,6 +722,10 @@ def main():
                         help="retitle one card (default) or add a card per edit")
     parser.add_argument("--stagger", type=float, default=0,
                         help="ms between two clients joining (default 0: all at once, as after a restart)")
+    parser.add_argument("--flood", type=int, default=0,
+                        help="run the edits again while N sockets flood stale syncs (default 0: no flood)")
+    parser.add_argument("--board-cards", type=int, default=0,
+                        help="cards added to every phase of the board (default 0; 30 makes a workshop board)")
     parser.add_argument("--profile", action="store_true",
                         help="run the Journeyboard server under cProfile (memory only; its latencies mean nothing)")
     args = parser.parse_args()
