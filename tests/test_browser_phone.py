@@ -253,6 +253,12 @@ class PhoneLayoutTests(PhoneTestCase):
                     self.assert_fits(page, f"{what}, card editor", extra="form.card-editing")
                     editor.locator("[data-cancel]").click()
                     expect(editor).to_have_count(0)
+            # Swiped past the last phase, to the form for a new one: back is the last phase.
+            page.evaluate("() => { const board = document.getElementById('board-scroll'); board.scrollLeft = board.scrollWidth; }")
+            expect(page.locator("#add-phase-name")).to_be_in_viewport()
+            self.assertLessEqual(page.evaluate("document.documentElement.scrollWidth"), width)
+            page.locator("[data-phase-step='-1']").click()
+            self.lane_in_view(page, self.phases[-1])
 
     def test_desktops_and_tablets_keep_the_lanes_side_by_side(self):
         self.sign_in()

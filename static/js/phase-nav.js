@@ -20,9 +20,11 @@
     return Array.prototype.slice.call(scroller.querySelectorAll(".lanes > .lane"));
   }
 
-  // The lane whose left edge is nearest the board's: the one snapped into view.
+  // The lane whose left edge is nearest the board's: the one snapped into view. Past the
+  // last lane (a writer's "New phase" form), one more than the last.
   function shownIndex(list) {
     var left = scroller.getBoundingClientRect().left;
+    if (list.length && list[list.length - 1].getBoundingClientRect().right <= left + 1) return list.length;
     var best = 0;
     var distance = Infinity;
     list.forEach(function (lane, index) {
@@ -53,8 +55,9 @@
     if (!list.length) return;
     fillPicker(list);
     var index = shownIndex(list);
-    picker.selectedIndex = index;
-    count.textContent = index + 1 + "/" + list.length;
+    var shown = Math.min(index, list.length - 1);
+    picker.selectedIndex = shown;
+    count.textContent = shown + 1 + "/" + list.length;
     enable(back, index > 0);
     enable(forward, index < list.length - 1);
   }
