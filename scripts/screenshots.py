@@ -1,5 +1,5 @@
-"""Regenerate the README's pictures: screenshots of the board list and the demo board,
-and the demo board exported as PNG.
+"""Regenerate the README's pictures: screenshots of the board list and the demo board (on a
+wide screen and on a phone), a share link's projector page, and the demo board exported as PNG.
 
 Runs the app on a throw-away SQLite database with the demo data, drives Debian's
 Chromium with Playwright and writes docs/*.png. Usage: `make screenshots`.
@@ -67,6 +67,30 @@ def main():
                 page.locator("#card-3").click()
                 page.wait_for_selector("form#card-3 input[name=title]")
                 page.screenshot(path=str(DOCS / "card-editing.png"))
+                page.keyboard.press("Escape")
+                # The projector page of a share link: the QR code participants scan to join.
+                page.set_viewport_size({"width": 1920, "height": 1080})  # Members in the bar, not in "More"
+                page.click("button[data-open-dialog=members-dialog]")
+                page.select_option("#share-links select[name=role]", "editor")
+                page.click("#share-links button[type=submit]")
+                screen = page.locator("#share-links a", has_text="Show on screen").first
+                screen.wait_for()
+                page.set_viewport_size({"width": 1280, "height": 720})
+                page.goto(base + screen.get_attribute("href"))
+                page.wait_for_selector(".link-screen-qr")
+                page.wait_for_function("() => document.querySelector('.link-screen-qr').complete")
+                page.screenshot(path=str(DOCS / "projector-qr.png"))
+                # What a participant who scanned it sees: the board on a phone, one phase at a time.
+                phone = browser.new_context(
+                    viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True, has_touch=True,
+                    storage_state=page.context.storage_state(),
+                ).new_page()
+                phone.goto(base + "/boards/1/")
+                phone.wait_for_selector("#connection[data-state=live]", state="attached")
+                phone.select_option("#phase-picker", index=2)
+                phone.wait_for_function("() => document.querySelector('.phase-nav-count').textContent.startsWith('3/')")
+                phone.wait_for_timeout(600)  # the smooth scroll settles
+                phone.screenshot(path=str(DOCS / "phone-board.png"))
                 browser.close()
         finally:
             server.terminate()

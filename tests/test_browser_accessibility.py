@@ -1,6 +1,7 @@
 """axe-core (axe-playwright-python) on the pages a workshop uses, in English and Dutch:
 the board list, the board page (as it is, with a card editor open, with the Members dialog
-and its share links open), the page a share link opens and the projector page. No critical
+and its share links open), the board page on a phone, the page a share link opens and the
+projector page. No critical
 and no serious violations.
 
 axe is injected into the page, which the Content-Security-Policy forbids: these contexts
@@ -89,6 +90,33 @@ class AccessibilityTests(BrowserTestCase):
                 page.goto(f"{board_url}links/{self.link.pk}/screen/")
                 expect(page.locator(".link-screen-qr")).to_be_visible()
                 self.assertAccessible(page, f"projector page ({code})")
+
+    def test_the_board_on_a_phone(self):
+        """One phase at a time, its phase bar, a card editor and the comments panel at 390 px."""
+        page = self.page
+        page.set_viewport_size({"width": 390, "height": 844})
+        self.sign_in()
+        board_url = f"{self.live_server_url}/boards/{self.board.pk}/"
+        for code in LANGUAGES:
+            with self.subTest(language=code):
+                page.goto(board_url)
+                if page.locator("html").get_attribute("lang") != code:
+                    page.locator(".topbar-more > summary").click()
+                    self.choose_language(page, code)
+                expect(page.locator("#connection")).to_have_attribute("data-state", "live")
+                expect(page.locator("#phase-nav")).to_be_visible()
+                self.assertAccessible(page, f"board on a phone ({code})")
+
+                page.locator("[data-phase-step='1']").click()
+                expect(page.locator(".phase-nav-count")).to_have_text(f"2/{self.board.phases.count()}")
+                page.locator("#phase-picker").select_option(index=0)
+                expect(page.locator(".phase-nav-count")).to_have_text(f"1/{self.board.phases.count()}")
+                page.locator("article.card", has_text="Sees an ad").click()
+                expect(page.locator("form.card-editing select[name=phase]")).to_be_visible()
+                self.assertAccessible(page, f"card editor on a phone ({code})")
+                page.locator("form.card-editing .card-comments-open").click()
+                expect(page.locator("#comments-dialog")).to_be_visible()
+                self.assertAccessible(page, f"comments on a phone ({code})")
 
     def test_the_page_a_share_link_opens(self):
         """What a newcomer sees: not signed in, a name to join with."""

@@ -8,7 +8,7 @@ import re
 from django.test import Client
 
 from journeyboard.boards.cards import create_card
-from journeyboard.boards.models import Card, Phase
+from journeyboard.boards.models import BoardEvent, Card, Phase
 from tests.base import HTMX, MISSING_ID, BoardChangeTestCase, board_state
 
 # (label, posted fields, the message the form must show). Each must be refused whole.
@@ -204,6 +204,64 @@ class EditCardTests(CardTestCase):
                 self.assertEqual(send().status_code, 404)
                 self.assertUnchanged(before)
                 self.assertUnchanged(before_other, other)
+
+
+class MoveInTheEditorTests(CardTestCase):
+    """The editor's phase field: how a card moves where nothing is dragged (phones)."""
+
+    def setUp(self):
+        super().setUp()
+        (self.c,) = self.add_cards(self.phases[1], "C")
+
+    def test_the_editor_offers_every_phase_with_the_cards_own_chosen(self):
+        response = self.client.get(self.board_url(f"cards/{self.card.pk}/edit/"))
+        select = re.search(r'<select id="card-%d-phase" name="phase"[^>]*>(.*?)</select>' % self.card.pk, response.text, re.S)
+        self.assertIsNotNone(select)
+        options = re.findall(r'<option value="(\d+)"( selected)?>([^<]*)</option>', select.group(1))
+        self.assertEqual([(int(pk), name) for pk, _, name in options], [(p.pk, p.name) for p in self.phases])
+        self.assertEqual([int(pk) for pk, chosen, _ in options if chosen], [self.phase.pk])
+        self.assertContains(response, f'<label class="field-label" for="card-{self.card.pk}-phase">Phase</label>')
+
+    def test_another_phase_alone_is_one_move_to_its_end(self):
+        before = board_state(self.board)
+        response = self.edit(self.card, title="Instagram ad", phase=self.phases[1].pk)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(lane(self.phases[1]), [self.c.pk, self.card.pk])
+        self.assertEqual(lane(self.phase), [])
+        self.assertRecorded(before, "card.moved", card=self.card.pk, from_phase=self.phase.pk, phase=self.phases[1].pk, position=1)
+        # Both lanes as they are now, and where the card went, in words.
+        self.assertContains(response, f'<div id="cards-{self.phases[1].pk}" hx-swap-oob="innerHTML">')
+        announced = json.loads(response["HX-Trigger"])["jb:announce"]["message"]
+        self.assertEqual(announced, f"Moved to {self.phases[1].name}, position 2 of 2")
+
+    def test_an_edit_and_another_phase_are_saved_both(self):
+        response = self.edit(self.card, title="Instagram story", note="seen twice", phase=self.phases[2].pk)
+        self.assertEqual(response.status_code, 200)
+        self.card.refresh_from_db()
+        self.assertEqual((self.card.title, self.card.note, self.card.phase), ("Instagram story", "seen twice", self.phases[2]))
+        kinds = list(BoardEvent.objects.filter(board=self.board).order_by("revision").values_list("kind", flat=True))
+        self.assertEqual(kinds[-2:], ["card.updated", "card.moved"])
+
+    def test_the_same_phase_is_a_plain_edit(self):
+        before = board_state(self.board)
+        self.edit(self.card, title="Instagram story", phase=self.phase.pk)
+        self.assertRecorded(before, "card.updated", card=self.card.pk)
+        self.assertEqual(lane(self.phase), [self.card.pk])
+
+    def test_a_phase_of_another_board_or_no_id_is_refused_and_changes_nothing(self):
+        foreign = self.other_board().phases.first()
+        before = board_state(self.board)
+        for posted in (foreign.pk, MISSING_ID, "abc", "-1", "²"):
+            with self.subTest(phase=posted):
+                response = self.edit(self.card, title="Moved away", phase=posted)
+                self.assertRefusedWithText(response, 422, "That phase is not part of this board.")
+                self.assertUnchanged(before)
+
+    def test_a_stale_version_moves_nothing(self):
+        before = board_state(self.board)
+        response = self.edit(self.card, title="Late", version="2000-01-01T00:00:00+00:00", phase=self.phases[1].pk)
+        self.assertContains(response, "Someone else changed this card", status_code=409)
+        self.assertUnchanged(before)
 
 
 class MoveCardTests(CardTestCase):

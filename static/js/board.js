@@ -19,10 +19,15 @@
     return document.getElementById("live").dataset.boardUrl + "cards/" + card.dataset.cardId + "/move/";
   }
 
+  // Phones swipe the board a phase at a time (phase-nav.js): no dragging there, where a
+  // swipe on a card would start one. The card editor's phase field moves a card instead.
+  var phone = window.matchMedia("(max-width: 600px)");
+
   function initSortable(list) {
     if (list.dataset.sortable || typeof Sortable === "undefined") return;
     list.dataset.sortable = "1";
     Sortable.create(list, {
+      disabled: phone.matches,
       group: "cards",
       animation: 150,
       draggable: "article.card[hx-get]", // only people who may edit get hx-get on cards
@@ -109,6 +114,14 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll(".lane-cards").forEach(initSortable);
   });
+  if (phone.addEventListener) {
+    phone.addEventListener("change", function () {
+      document.querySelectorAll(".lane-cards").forEach(function (list) {
+        var sortable = typeof Sortable !== "undefined" && Sortable.get(list);
+        if (sortable) sortable.option("disabled", phone.matches);
+      });
+    });
+  }
 
   function typing(target) {
     return target.closest && !!target.closest("input, textarea, select, [contenteditable]:not([contenteditable=false])");
@@ -278,7 +291,9 @@
   }
 
   // A side panel like the others (ui.js); only its person's own opening and closing is remembered.
+  // A phone has no room beside the board: there the panel waits to be opened.
   var choice = remembered();
+  if (choice === null && window.matchMedia("(max-width: 600px)").matches) choice = "0";
   if (choice === "1" && !side.open) window.journeyboard.openPanel(side);
   else if (choice === "0" && side.open) window.journeyboard.closePanel(side);
   side.addEventListener("jb:panel-open", function () { remember(true); });

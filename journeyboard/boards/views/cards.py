@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget, trigger_client_event
 
+from journeyboard.converters import MAX_ID, parse_id
 from ..access import get_board_for_user
 from ..cards import CardConflict, create_card, delete_card, move_card, update_card
 from ..changes import collecting
@@ -52,12 +53,30 @@ def card_detail(request, board_id, card_id):
     return render_board_fragment(request, board, "card", card=_card(board, card_id))
 
 
+def _editor(request, board, card, form, status=200, **extra):
+    """The card editor, with the board's phases for its phase field (choosing another moves the card)."""
+    phase_choices = Phase.objects.filter(board=board).order_by("position").values_list("pk", "name")
+    return render_board_fragment(
+        request, board, "card-form", status=status, card=card, form=form, phase_choices=phase_choices, **extra
+    )
+
+
+def _destination(board, card, data):
+    """The phase the editor's phase field chose, if another than the card's; None to stay.
+    False for a phase that is not this board's (or no id at all)."""
+    posted = data.get("phase", "")
+    if posted in ("", str(card.phase_id)):
+        return None
+    phase_id = parse_id(posted)
+    return phase_id is not None and Phase.objects.filter(pk=phase_id, board=board).first() or False
+
+
 @login_required
 @require_GET
 def card_edit_form(request, board_id, card_id):
     board = get_board_for_user(request.user, board_id, write=True)
     card = _card(board, card_id)
-    return render_board_fragment(request, board, "card-form", card=card, form=card_form(card))
+    return _editor(request, board, card, card_form(card))
 
 
 @login_required
@@ -66,20 +85,27 @@ def card_update(request, board_id, card_id):
     board = get_board_for_user(request.user, board_id, write=True)
     shown = _card(board, card_id)
     fields = CardForm._meta.fields
+    kept = {f: getattr(shown, f) for f in fields}  # validating writes the posted values into `shown`
     form = card_form(shown, data=with_current_values(request.POST, shown, fields))
     if not form.is_valid():
-        return render_board_fragment(request, board, "card-form", status=422, card=_card(board, card_id), form=form)
+        return _editor(request, board, _card(board, card_id), form, status=422)
+    destination = _destination(board, shown, request.POST)
+    if destination is False:
+        return refusal(_("That phase is not part of this board."))
+    edited = {f: form.cleaned_data[f] for f in fields}
     try:
         with collecting() as made:
-            update_card(
-                request.user, shown, expected_version=request.POST.get("version"), **{f: form.cleaned_data[f] for f in fields}
-            )
+            # Only a move when only the phase changed: one change, one undo.
+            if destination is None or edited != kept:
+                update_card(request.user, shown, expected_version=request.POST.get("version"), **edited)
+            if destination is not None:
+                moved = move_card(request.user, shown, destination, MAX_ID)  # to the end of that phase
     except CardConflict as conflict:
         current = conflict.card
-        return render_board_fragment(
-            request, board, "card-form", status=409, card=current, form=card_form(current), conflict=True
-        )
-    return changed(board, made)
+        return _editor(request, board, current, card_form(current), status=409, conflict=True)
+    if destination is None:
+        return changed(board, made)
+    return trigger_client_event(changed(board, made), "jb:announce", {"message": _moved_to(moved, destination)})
 
 
 @login_required
