@@ -360,4 +360,14 @@
       if (name) name.focus();
     }
   });
+
+  // A file's cards were added (the board itself comes as any change): the import form
+  // closes, empty for the next file, and says how many.
+  document.body.addEventListener("jb:imported", function (event) {
+    var dialog = document.getElementById("import-dialog");
+    var form = document.getElementById("import-cards");
+    if (form) form.reset();
+    if (dialog && dialog.open) dialog.close("");
+    window.journeyboard.toast(event.detail && event.detail.message);
+  });
 })();

@@ -84,7 +84,7 @@
 
   // ---- popovers: a <details> holding a .menu -----------------------------------------
   // Clicking outside or pressing Escape closes it; so does choosing one of its links
-  // (a download starts, the page stays).
+  // (a download starts, the page stays) or a button that opens a dialog.
 
   function popovers() {
     return document.querySelectorAll("details[open]:has(> .menu)");
@@ -99,7 +99,7 @@
   document.addEventListener("click", function (event) {
     popovers().forEach(function (menu) {
       if (!menu.contains(event.target)) closePopover(menu, false);
-      else if (event.target.closest(".menu a[href], .menu [data-copy-link]")) setTimeout(function () { closePopover(menu, false); }, 0);
+      else if (event.target.closest(".menu a[href], .menu [data-copy-link], .menu [data-open-dialog]")) setTimeout(function () { closePopover(menu, false); }, 0);
     });
   });
 
