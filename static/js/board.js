@@ -366,7 +366,15 @@
   document.body.addEventListener("jb:imported", function (event) {
     var dialog = document.getElementById("import-dialog");
     var form = document.getElementById("import-cards");
-    if (form) form.reset();
+    if (form) {
+      form.reset();
+      var errors = document.getElementById("import-cards-errors");
+      if (errors) errors.remove();
+      form.querySelectorAll("[aria-invalid]").forEach(function (field) {
+        field.removeAttribute("aria-invalid");
+        field.removeAttribute("aria-describedby");
+      });
+    }
     if (dialog && dialog.open) dialog.close("");
     window.journeyboard.toast(event.detail && event.detail.message);
   });
