@@ -82,3 +82,37 @@ class ImportCardsTests(TwoPeopleTestCase):
         bert.locator(".export-menu summary").click()
         expect(bert.locator(".export-menu .menu-item", has_text="Spreadsheet (CSV)")).to_be_visible()
         expect(bert.locator(".export-menu .menu-import")).to_have_count(0)
+
+
+class ImportDialogLayoutTests(TwoPeopleTestCase):
+    def test_the_menu_and_the_dialog_fit_every_screen_in_every_language(self):
+        page = self.open_board(self.page, "anna")
+        for width, height in ((1920, 1080), (1600, 720), (1280, 720), (1024, 768), (390, 844)):
+            for code in ("en", "nl", "de"):
+                with self.subTest(width=width, language=code):
+                    page.set_viewport_size({"width": width, "height": height})
+                    page.context.add_cookies([{"name": "django_language", "value": code, "url": self.live_server_url}])
+                    page.reload()
+                    expect(page.locator("#connection")).to_have_attribute("data-state", "live")
+                    more = page.locator(".topbar-more > summary")
+                    if more.is_visible():
+                        more.click()
+                    page.locator(".export-menu > summary").click()
+                    item = page.locator(".export-menu .menu-import")
+                    item.scroll_into_view_if_needed()
+                    box = item.bounding_box()
+                    self.assertLessEqual(box["x"] + box["width"], width + 0.5)
+                    self.assertGreaterEqual(box["x"], -0.5)
+                    if width == 390 and code == "de":
+                        page.screenshot(path="/tmp/jb-menu-390-de.png")
+                    item.click()
+                    dialog = page.locator("#import-dialog")
+                    expect(dialog).to_be_visible()
+                    box = dialog.bounding_box()
+                    self.assertLessEqual(box["x"] + box["width"], width + 0.5)
+                    self.assertLessEqual(box["y"] + box["height"], height + 0.5)
+                    expect(page.locator("#import-cards button[type=submit]")).to_be_in_viewport()
+                    if width in (390, 1280) and code == "de":
+                        page.screenshot(path=f"/tmp/jb-import-{width}-de.png")
+                    page.keyboard.press("Escape")
+                    expect(dialog).to_be_hidden()
