@@ -232,6 +232,11 @@ class ImportCardsViewTests(BoardChangeTestCase):
         errors = self.assert_refused(content, "a.csv", "line 2, column C (emotion)", "more problems")
         self.assertLessEqual(len(errors), 51)
 
+    @override_settings(JOURNEYBOARD_IMPORT_MAX_ERRORS=3)
+    def test_the_list_of_problems_follows_the_setting(self):
+        errors = self.assert_refused(b"phase,title,emotion\n" + b"Awareness,x,9\n" * 10, "a.csv", "line 4, column C", "7 more problems")
+        self.assertEqual(len(errors), 4)
+
     def test_a_full_board_says_so_in_the_form(self):
         with override_settings(JOURNEYBOARD_MAX_CARDS=2):
             self.assert_refused(CSV, "a.csv", "A board has at most 2 cards.")
