@@ -83,7 +83,8 @@ def remove_imported(actor, board, card_ids, phase_ids):
     """Undo of an import: delete exactly its cards and the phases it added, as one change
     that keeps their content (`cards.unimported`) for a redo."""
     with board_change(board.pk) as board:
-        cards = {c["id"]: c for c in Card.objects.filter(phase__board=board, pk__in=card_ids).values("id", "phase", "position", *CARD_FIELDS)}
+        rows = Card.objects.filter(phase__board=board, pk__in=card_ids).values("id", "phase", "position", *CARD_FIELDS)
+        cards = {row["id"]: row for row in rows}
         phases = list(Phase.objects.filter(board=board, pk__in=phase_ids).order_by("position"))
         if len(cards) != len(set(card_ids)) or len(phases) != len(set(phase_ids)):
             raise Gone(_("Someone else deleted this meanwhile."))
@@ -120,29 +121,28 @@ def restore_imported(actor, board, phases, cards):
             order.insert(clamp(data["position"], len(order)), phase)
             made[data["id"]] = phase
         Phase.objects.bulk_update([p for p in renumber(order) if p.pk], ["position"])
-        # Saved after the others moved: positions stay gap-free at every step.
         Phase.objects.bulk_create([made[data["id"]] for data in phases])
-        restored = []
-        for lane_id in dict.fromkeys(card["phase"] for card in cards):
+        by_lane = {}  # phase id -> indexes in `cards`
+        for index, card in enumerate(cards):
+            by_lane.setdefault(card["phase"], []).append(index)
+        restored = {}  # index in `cards` -> the new card
+        for lane_id, indexes in by_lane.items():
             phase = made.get(lane_id) or Phase.objects.filter(board=board, pk=lane_id).first()
             if phase is None:
                 raise Gone(_("Someone else deleted this meanwhile."))
             lane = [] if lane_id in made else in_order(Card.objects.filter(phase=phase))
-            mine = sorted((c for c in cards if c["phase"] == lane_id), key=lambda c: c["position"])
-            for data in mine:
-                card = Card(phase=phase, author=actor, **{name: data[name] for name in CARD_FIELDS})
+            for index in sorted(indexes, key=lambda i: cards[i]["position"]):
+                card = Card(phase=phase, author=actor, **{name: cards[index][name] for name in CARD_FIELDS})
                 card.full_clean(exclude=["phase", "author"])
-                card.source = data  # which of `cards` it is, for the record's order
-                lane.insert(clamp(data["position"], len(lane)), card)
+                lane.insert(clamp(cards[index]["position"], len(lane)), card)
+                restored[index] = card
             renumber(lane)
-            Card.objects.bulk_update([c for c in lane if c.pk], ["position"])
-            restored += [c for c in lane if not c.pk]
-        Card.objects.bulk_create(restored)
-        by_source = {id(card.source): card.pk for card in restored}
+            Card.objects.bulk_update([card for card in lane if card.pk], ["position"])
+        Card.objects.bulk_create(list(restored.values()))
         return record(
             board,
             actor,
             "cards.imported",
-            cards=[by_source[id(data)] for data in cards],
+            cards=[restored[index].pk for index in range(len(cards))],
             phases=[made[data["id"]].pk for data in phases],
         )
