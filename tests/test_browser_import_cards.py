@@ -71,6 +71,16 @@ class ImportCardsTests(TwoPeopleTestCase):
             expect(page.locator(".lane")).to_have_count(4)
             expect(page.locator(".card", has_text="Referral bonus")).to_be_visible()
 
+        anna.locator("#undo-button").click()  # the whole import at once
+        expect(anna.locator(".toast", has_text="Undone: imported 2 cards (1 new phase)")).to_be_visible()
+        for page in (anna, bert):
+            expect(page.locator(".lane")).to_have_count(3)
+            expect(page.locator(".card", has_text="Podcast ad")).to_have_count(0)
+        anna.locator("#redo-button").click()
+        for page in (anna, bert):
+            expect(page.locator(".lane")).to_have_count(4)
+            expect(page.locator(".card", has_text="Podcast ad")).to_be_visible()
+
         anna.locator(".export-menu summary").click()
         anna.locator(".export-menu .menu-import").click()
         expect(anna.locator("#import-cards-errors")).to_have_count(0)  # a fresh form
