@@ -16,7 +16,11 @@ CSV = b"phase,title,kind\nawareness,Podcast ad,touchpoint\nLoyalty,Referral bonu
 
 class DownloadBusyTests(TwoPeopleTestCase):
     def test_a_download_is_busy_until_its_file_arrives(self):
+        errors = []
+        self.page.on("console", lambda message: message.type == "error" and errors.append(message.text))
         page = self.open_board(self.page, "anna")
+        page.evaluate("""() => { window.__violations = [];
+          document.addEventListener("securitypolicyviolation", (e) => window.__violations.push(e.violatedDirective)); }""")
         held = []
         page.route("**/export.pptx", lambda route: held.append(route))  # the server "takes a while": until we let it go
         export = page.locator(".export-menu")
@@ -37,6 +41,8 @@ class DownloadBusyTests(TwoPeopleTestCase):
         expect(export.locator("summary")).not_to_have_attribute("aria-busy", "true")
         expect(item).not_to_have_attribute("aria-busy", "true")
         self.assertEqual(len(held), 1)
+        self.assertEqual(page.evaluate("() => window.__violations"), [])  # fetch and a blob download are allowed
+        self.assertEqual(errors, [])
 
     def test_a_refused_download_says_why_and_is_no_longer_busy(self):
         page = self.open_board(self.page, "anna")
