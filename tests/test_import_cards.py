@@ -180,6 +180,16 @@ class ImportCardsViewTests(BoardChangeTestCase):
         event = self.assertRecorded(before, "cards.imported")
         self.assertEqual(len(event.data["cards"]), 4)
 
+    def test_a_workbook_and_a_json_file_are_taken_as_well(self):
+        rows = [["phase", "title", "channel"], ["Decision", "Compare offers", "Winkelbezoek"]]
+        self.assertEqual(self.upload(workbook_bytes({"cards": rows}), "cards.xlsx").status_code, 200)
+        document = {"format": "journeyboard/1", "title": "x", "phases": [{"name": "Service", "cards": [{"title": "Chat"}]}]}
+        self.assertEqual(self.upload(json.dumps(document).encode(), "cards.json").status_code, 200)
+        titles = lane_titles(self.board)
+        self.assertEqual((titles["Decision"], titles["Service"]), (["Compare offers"], ["Chat"]))
+        self.assertEqual(Card.objects.get(title="Compare offers").channel, "store")
+        self.assertEqual(BoardEvent.objects.filter(board=self.board, kind="cards.imported").count(), 2)
+
     def test_without_htmx_the_page_goes_back_to_the_board(self):
         response = self.upload(CSV, htmx=False)
         self.assertRedirects(response, self.board_url(), fetch_redirect_response=False)
