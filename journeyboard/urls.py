@@ -39,6 +39,7 @@ urlpatterns = [
     path(board + "duplicate/", boards.board_duplicate, name="board-duplicate"),
     path(board + "delete/", boards.board_delete, name="board-delete"),
     path(board + "export.json", transfer.board_export_json, name="board-export-json"),
+    path(board + "import/", transfer.board_import_cards, name="board-import-cards"),
     path(board + "export.png", export.board_png, name="board-export-png"),
     path(board + "export.pdf", export.board_pdf, name="board-export-pdf"),
     path(board + "export.csv", export.board_csv, name="board-export-csv"),

@@ -1,10 +1,12 @@
 """Board files in the `journeyboard/1` format for the tests, and a test case that imports and
 exports them through the views."""
 
+import io
 import json
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils.html import escape
+from openpyxl import Workbook
 
 from journeyboard.boards.models import Board, Card, Persona, Phase
 from tests.base import BaseTestCase
@@ -102,3 +104,16 @@ class JsonTestCase(BaseTestCase):
             self.assertContains(response, escape(message), status_code=422)
         self.assertEqual(self.counts(), before)
         return response
+
+
+def workbook_bytes(sheets):
+    """An XLSX file with the given sheets ({title: rows}), as a spreadsheet program saves one."""
+    book = Workbook()
+    book.remove(book.active)
+    for title, rows in sheets.items():
+        ws = book.create_sheet(title)
+        for row in rows:
+            ws.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -86,6 +86,16 @@ class AccessibilityTests(BrowserTestCase):
                 expect(page.locator("#share-links .share-link-qr img")).to_be_visible()
                 expect(page.locator("#members .member")).not_to_have_count(0)
                 self.assertAccessible(page, f"Members dialog ({code})")
+                page.keyboard.press("Escape")
+                expect(page.locator("#members-dialog")).to_be_hidden()
+
+                page.locator(".export-menu summary").click()
+                page.locator(".export-menu .menu-import").click()
+                bad = b"phase,title,emotion\nAwareness,x,9\n"
+                page.set_input_files("#import-cards-file", files=[{"name": "bad.csv", "mimeType": "text/csv", "buffer": bad}])
+                page.click("#import-cards button[type=submit]")
+                expect(page.locator("#import-cards-errors li")).to_have_count(1)
+                self.assertAccessible(page, f"Import dialog with a problem ({code})")
 
                 page.goto(f"{board_url}links/{self.link.pk}/screen/")
                 expect(page.locator(".link-screen-qr")).to_be_visible()

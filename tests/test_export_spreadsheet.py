@@ -23,6 +23,7 @@ from journeyboard.boards.phases import update_phase
 from journeyboard.boards.spreadsheet import HEADER, PHASE_HEADER, _labels, neutralise, spreadsheet_document, unneutralise
 from journeyboard.boards.voting import close_round, start_round, toggle_vote
 from tests.base import BaseTestCase
+from tests.documents import workbook_bytes
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Text a spreadsheet program would run as a formula, and text that only looks close to it.
@@ -38,19 +39,6 @@ def read_csv(content):
 def read_xlsx(content):
     book = load_workbook(io.BytesIO(content))
     return {ws.title: [list(row) for row in ws.iter_rows(values_only=True)] for ws in book.worksheets}, book
-
-
-def workbook_bytes(sheets):
-    """An XLSX file with the given sheets ({title: rows}), as a spreadsheet program saves one."""
-    book = Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        ws = book.create_sheet(title)
-        for row in rows:
-            ws.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def counts():

@@ -16,6 +16,7 @@ from journeyboard.boards.cards import create_card, delete_card, move_card, updat
 from journeyboard.boards.comments import add_comment
 from journeyboard.boards.events import UNDOABLE_KINDS
 from journeyboard.boards.history import Stacks
+from journeyboard.boards.importing import import_cards
 from journeyboard.boards.lifecycle import update_board
 from journeyboard.boards.models import Board, BoardEvent, Card, Persona, Phase
 from journeyboard.boards.personas import create_persona, delete_persona, update_persona
@@ -155,11 +156,24 @@ class UndoEveryKindTests(HistoryTestCase):
         self.assertUndoRedo(lambda: update_board(self.editor, self.board, title="E-bike journey", description="Q3"))
         self.assertUndoRedo(lambda: update_board(self.editor, self.board, ambassador_loop=True))
 
+    def test_cards_imported_with_a_new_phase_and_its_kpi(self):
+        document = {
+            "format": "journeyboard/1", "title": "File", "phases": [
+                {"name": "decision", "cards": [{"title": "Pay later", "kind": "idea"}]},
+                {"name": "Loyalty", "segment": "customer", "color": "#123456", "kpi": {"name": "NPS", "value": 41.5},
+                 "cards": [{"title": "Newsletter", "emotion": 1}, {"title": "Review", "note": "Stars"}]},
+            ],
+        }  # fmt: skip
+        change, undone, redone = self.assertUndoRedo(lambda: import_cards(self.editor, self.board, document))
+        self.assertEqual((change.kind, undone.kind, redone.kind), ("cards.imported", "cards.unimported", "cards.imported"))
+        self.assertEqual(Decimal(undone.data["phases"][0]["kpi_value"]), Decimal("41.5"))
+
     def test_every_undoable_kind_is_covered_here(self):
         tested = {
             "card.created", "card.updated", "card.moved", "card.deleted",
             "phase.created", "phase.updated", "phase.moved", "phase.deleted",
             "persona.created", "persona.updated", "persona.deleted", "board.updated",
+            "cards.imported", "cards.unimported",
         }  # fmt: skip
         self.assertEqual(set(UNDOABLE_KINDS), tested)
 

@@ -304,6 +304,24 @@ KINDS = _kinds(
         partials=("comment-deleted",),
         describe="timeline.comment",
     ),
+    # A file's cards added to the board (importing.py): one change, however many cards,
+    # which undo takes back whole. The lanes and the phases it adds show on every page.
+    EventKind(
+        "cards.imported",
+        payload=("cards", "phases"),  # the ids of the cards and of the phases it added
+        render="fragments.board_body",
+        partials=("board-body",),
+        undo="history.UNIMPORT_CARDS",
+        describe="timeline.cards_imported",
+    ),
+    EventKind(
+        "cards.unimported",
+        payload=("cards", "phases"),  # what the undo removed (ids, places, fields), for a redo
+        render="fragments.board_body",
+        partials=("board-body",),
+        undo="history.REIMPORT_CARDS",
+        describe="timeline.cards_unimported",
+    ),
 )
 
 UNDOABLE_KINDS = [name for name, kind in KINDS.items() if kind.undo]

@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 from .cards import CARD_FIELDS, create_card, delete_card, move_card, update_card
 from .changes import board_change, reverting
 from .events import UNDOABLE_KINDS, known
+from .importing import remove_imported, restore_imported
 from .lifecycle import update_board
 from .models import BoardEvent, Card, Persona, Phase
 from .personas import create_persona, delete_persona, update_persona
@@ -119,6 +120,20 @@ def _phase_whole(data, ids, board_id):
 
 def _phase_move(data, ids, board_id):
     return {("phase", ids.resolve("phase", data["phase"]), PLACE)}
+
+
+def _imported(data, ids, board_id):
+    cards = {("card", ids.resolve("card", pk), WHOLE) for pk in data["cards"]}
+    return cards | {("phase", ids.resolve("phase", pk), WHOLE) for pk in data["phases"]}
+
+
+def _unimported(data, ids, board_id):
+    added = {phase["id"] for phase in data["phases"]}
+    touched = {("card", ids.resolve("card", card["id"]), WHOLE) for card in data["cards"]}
+    touched |= {("phase", ids.resolve("phase", pk), WHOLE) for pk in added}
+    # The phases it had added cards to: deleting one of them meanwhile refuses the redo.
+    lanes = {card["phase"] for card in data["cards"]} - added
+    return touched | {("phase", ids.resolve("phase", pk), CONTENTS) for pk in lanes}
 
 
 def _board_fields(data, ids, board_id):
@@ -216,6 +231,17 @@ def _unedit_persona(actor, board, data, ids):
     update_persona(actor, _persona(board, ids, data["persona"]), **_earlier(data))
 
 
+def _unimport_cards(actor, board, data, ids):
+    cards = [ids.resolve("card", pk) for pk in data["cards"]]
+    remove_imported(actor, board, cards, [ids.resolve("phase", pk) for pk in data["phases"]])
+
+
+def _reimport_cards(actor, board, data, ids):
+    added = {phase["id"] for phase in data["phases"]}
+    cards = [card if card["phase"] in added else {**card, "phase": ids.resolve("phase", card["phase"])} for card in data["cards"]]
+    restore_imported(actor, board, data["phases"], cards)
+
+
 def _unedit_board(actor, board, data, ids):
     update_board(actor, board, **_earlier(data))
 
@@ -264,6 +290,8 @@ UNCREATE_PERSONA = Undoable(_always, _whole("persona"), _uncreate_persona)
 UNEDIT_PERSONA = Undoable(_changes_something, _fields_of("persona"), _unedit_persona)
 UNDELETE_PERSONA = Undoable(_always, _whole("persona"), _undelete_persona)
 UNEDIT_BOARD = Undoable(_changes_something, _board_fields, _unedit_board)
+UNIMPORT_CARDS = Undoable(_always, _imported, _unimport_cards)
+REIMPORT_CARDS = Undoable(_always, _unimported, _reimport_cards)
 
 
 def undoable(kind):
@@ -288,14 +316,20 @@ def touches(event_kind, data, ids, board_id):
 class Ids:
     """Old ids to current ones. Undoing a deletion recreates the object under a new id and
     records it as a `*.created` event reverting the `*.deleted` one; a phase brought back
-    lists its cards' new ids in the order of the deleted ones. One query per board."""
+    lists its cards' new ids in the order of the deleted ones; a redone import, its cards'
+    and phases' in the order its undo removed them. One query per board."""
 
     def __init__(self, board):
         self.newer = {"card": {}, "phase": {}, "persona": {}}
         restores = BoardEvent.objects.filter(
-            board=board, reverts__isnull=False, kind__in=("card.created", "phase.created", "persona.created")
+            board=board,
+            reverts__isnull=False,
+            kind__in=("card.created", "phase.created", "persona.created", "cards.imported"),
         ).select_related("reverts")
         for event in restores:
+            if event.kind == "cards.imported":
+                self._reimported(event)
+                continue
             kind = event.kind.split(".")[0]
             if event.reverts.kind != f"{kind}.deleted":
                 continue
@@ -303,6 +337,15 @@ class Ids:
             if kind == "phase":
                 old_cards = [card["id"] for card in event.reverts.data.get("deleted_cards", [])]
                 self.newer["card"].update(zip(old_cards, event.data.get("cards") or []))
+
+    def _reimported(self, event):
+        """A redone import brought its cards and phases back under new ids, in the order
+        its undo listed them."""
+        if event.reverts.kind != "cards.unimported":
+            return
+        for kind, key in (("card", "cards"), ("phase", "phases")):
+            old = [item["id"] for item in event.reverts.data[key]]
+            self.newer[kind].update(zip(old, event.data[key]))
 
     def resolve(self, kind, pk):
         """The id `pk` has now: followed through every time it was deleted and brought back."""

@@ -37,6 +37,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from . import limits
 from .catalog import EMOTIONS, LANGUAGE_CODES, Channel, Kind, Segment, palette_colour
 from .models import TITLE_MAX, Card, Phase
 from .transfer import FORMAT, import_board
@@ -52,7 +53,6 @@ EXTENSIONS = (".csv", ".xlsx")
 NUMBER_COLUMNS = {"position", "emotion", "votes", "comments", "kpi_value", "kpi_target"}
 # What a CSV cell may not start with on import (a tab or a line break there is whitespace).
 CSV_FORMULA_STARTS = ("=", "+", "-", "@")
-MAX_PROBLEMS = 50  # a file that is wrong on every line still gets a short answer
 # A workbook is a zip of XML: refuse one that unpacks to far more than an upload may weigh.
 UNPACKED_RATIO = 10
 NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
@@ -132,13 +132,17 @@ def column_letter(index):
 
 
 class _Problems:
+    """The problems of a file: the first limits.too_many_errors() listed, the rest counted,
+    so that a file wrong on every line still gets a short answer."""
+
     def __init__(self):
         self.messages = []
         self.count = 0
+        self.listed = limits.too_many_errors()
 
     def add(self, sheet, line, column, name, message):
         self.count += 1
-        if self.count > MAX_PROBLEMS:
+        if self.count > self.listed:
             return
         where = {"line": line, "column": column_letter(column), "name": name}
         if name:
@@ -150,8 +154,8 @@ class _Problems:
         self.messages.append(f"{place}: {message}")
 
     def raise_if_any(self):
-        if self.count > MAX_PROBLEMS:
-            more = self.count - MAX_PROBLEMS
+        if self.count > self.listed:
+            more = self.count - self.listed
             self.messages.append(ngettext("…and %(count)s more problem.", "…and %(count)s more problems.", more) % {"count": more})
         if self.messages:
             raise ValidationError(self.messages)

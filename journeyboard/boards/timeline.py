@@ -307,6 +307,28 @@ def comment(event, names):
     return _("commented on “%(card)s”") % {"card": card}
 
 
+def cards_imported(event, names):
+    cards, phases = len(event.data["cards"]), len(event.data["phases"])
+    text = ngettext("imported %(count)d card", "imported %(count)d cards", cards) % {"count": cards}
+    if not phases:
+        return text
+    return ngettext("%(cards)s (%(count)d new phase)", "%(cards)s (%(count)d new phases)", phases) % {
+        "cards": text,
+        "count": phases,
+    }
+
+
+def cards_unimported(event, names):
+    cards, phases = len(event.data["cards"]), len(event.data["phases"])
+    text = ngettext("removed %(count)d imported card", "removed %(count)d imported cards", cards) % {"count": cards}
+    if not phases:
+        return text
+    return ngettext("%(cards)s and %(count)d phase", "%(cards)s and %(count)d phases", phases) % {
+        "cards": text,
+        "count": phases,
+    }
+
+
 def describe_one(board, event):
     """The sentence for one event (the toast after an undo): names looked up for it alone."""
     return describe(event, Names(board, [event]))

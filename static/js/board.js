@@ -375,4 +375,22 @@
       if (name) name.focus();
     }
   });
+
+  // A file's cards were added (the board itself comes as any change): the import form
+  // closes, empty for the next file, and says how many.
+  document.body.addEventListener("jb:imported", function (event) {
+    var dialog = document.getElementById("import-dialog");
+    var form = document.getElementById("import-cards");
+    if (form) {
+      form.reset();
+      var errors = document.getElementById("import-cards-errors");
+      if (errors) errors.remove();
+      form.querySelectorAll("[aria-invalid]").forEach(function (field) {
+        field.removeAttribute("aria-invalid");
+        field.removeAttribute("aria-describedby");
+      });
+    }
+    if (dialog && dialog.open) dialog.close("");
+    window.journeyboard.toast(event.detail && event.detail.message);
+  });
 })();

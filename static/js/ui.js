@@ -84,7 +84,7 @@
 
   // ---- popovers: a <details> holding a .menu -----------------------------------------
   // Clicking outside or pressing Escape closes it; so does choosing one of its links
-  // (a download starts, the page stays).
+  // (a download starts, the page stays) or a button that opens a dialog.
 
   function popovers() {
     return document.querySelectorAll("details[open]:has(> .menu)");
@@ -99,7 +99,7 @@
   document.addEventListener("click", function (event) {
     popovers().forEach(function (menu) {
       if (!menu.contains(event.target)) closePopover(menu, false);
-      else if (event.target.closest(".menu a[href], .menu [data-copy-link]")) setTimeout(function () { closePopover(menu, false); }, 0);
+      else if (event.target.closest(".menu a[href], .menu [data-copy-link], .menu [data-open-dialog]")) setTimeout(function () { closePopover(menu, false); }, 0);
     });
   });
 
@@ -113,6 +113,65 @@
     event.preventDefault();
     event.stopPropagation();
   }, true);
+
+  // ---- downloads that take a while ----------------------------------------------------
+  // An export (a[data-download]) can take seconds to prepare. The link is fetched here so
+  // that it says it is busy until the file is there (aria-busy on the link and on its
+  // menu's button, which shows a spinner), then the file is saved under the server's name.
+  // Without this script the link downloads as any link does.
+
+  function downloadName(response, href) {
+    var found = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+    return found ? found[1] : href.split("?")[0].split("/").pop();
+  }
+
+  function save(blob, name) {
+    var url = URL.createObjectURL(blob);
+    var link = document.createElement("a");
+    link.href = url;
+    link.download = name;
+    link.hidden = true;
+    body.appendChild(link);
+    link.click();
+    link.remove();
+    setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+  }
+
+  function markBusy(link, busy) {
+    if (busy) link.setAttribute("aria-busy", "true");
+    else link.removeAttribute("aria-busy");
+    var menu = link.closest("details");
+    var summary = menu && menu.querySelector(":scope > summary");
+    if (!summary) return;
+    // The menu's button stays busy while any of its downloads is.
+    if (busy || !menu.querySelector('[data-download][aria-busy="true"]')) markBusyElement(summary, busy);
+  }
+
+  function markBusyElement(element, busy) {
+    if (busy) element.setAttribute("aria-busy", "true");
+    else element.removeAttribute("aria-busy");
+  }
+
+  function refusal(response) {
+    var plain = (response.headers.get("Content-Type") || "").indexOf("text/plain") === 0;
+    return plain ? response.text() : Promise.resolve(body.dataset.errorMessage);
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-download]");
+    if (!link || !window.fetch || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    if (link.getAttribute("aria-busy") === "true") return; // once at a time
+    markBusy(link, true);
+    var holder = link.closest("[data-preparing]");
+    if (holder) announce(holder.dataset.preparing);
+    fetch(link.href, { credentials: "same-origin" }).then(function (response) {
+      if (!response.ok) return refusal(response).then(function (message) { toast(message || body.dataset.errorMessage, "error"); });
+      return response.blob().then(function (blob) { save(blob, downloadName(response, link.href)); });
+    }, function () {
+      toast(body.dataset.offlineMessage || "The server cannot be reached.", "error");
+    }).then(function () { markBusy(link, false); });
+  });
 
   // ---- side panels -------------------------------------------------------------------
   // A non-modal <dialog class="side-panel"> docked on the right below the top bar; the
