@@ -48,6 +48,7 @@ from .lifecycle import update_board
 from .models import BoardEvent, Card, Persona, Phase
 from .personas import create_persona, delete_persona, update_persona
 from .phases import delete_phase, move_phase, restore_phase, update_phase
+from .ratings import restore_emotions
 
 
 class Refused(Exception):
@@ -119,6 +120,10 @@ def _phase_whole(data, ids, board_id):
 
 def _phase_move(data, ids, board_id):
     return {("phase", ids.resolve("phase", data["phase"]), PLACE)}
+
+
+def _card_emotions(data, ids, board_id):
+    return {("card", ids.resolve("card", card), "emotion") for card, _before, _after in data["cards"]}
 
 
 def _board_fields(data, ids, board_id):
@@ -216,6 +221,12 @@ def _unedit_persona(actor, board, data, ids):
     update_persona(actor, _persona(board, ids, data["persona"]), **_earlier(data))
 
 
+def _unapply_ratings(actor, board, data, ids):
+    # Cards deleted since are left out (restore_emotions skips them); the rest get theirs back.
+    values = {ids.resolve("card", card): before for card, before, _after in data["cards"]}
+    restore_emotions(actor, board, data["round"], values)
+
+
 def _unedit_board(actor, board, data, ids):
     update_board(actor, board, **_earlier(data))
 
@@ -264,6 +275,7 @@ UNCREATE_PERSONA = Undoable(_always, _whole("persona"), _uncreate_persona)
 UNEDIT_PERSONA = Undoable(_changes_something, _fields_of("persona"), _unedit_persona)
 UNDELETE_PERSONA = Undoable(_always, _whole("persona"), _undelete_persona)
 UNEDIT_BOARD = Undoable(_changes_something, _board_fields, _unedit_board)
+UNAPPLY_RATINGS = Undoable(_has("cards"), _card_emotions, _unapply_ratings)
 
 
 def undoable(kind):
