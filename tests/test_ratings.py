@@ -287,3 +287,52 @@ class ViewTests(RatingTestCase):
     def test_a_facilitator_made_editor_may_start(self):
         Membership.objects.filter(board=self.board, user=self.editor).update(facilitator=True)
         self.assertEqual(self.post("ratings/").status_code, 200)
+
+
+class ExportTests(RatingTestCase):
+    def export(self):
+        return self.client.get(self.board_url("export.json")).json()
+
+    def rooms(self, data):
+        return {card["title"]: card.get("room_emotion") for phase in data["phases"] for card in phase["cards"]}
+
+    def test_the_json_export_carries_the_last_closed_rounds_results_and_import_ignores_them(self):
+        self.assertNotIn("room_emotion", str(self.export()))  # never rated: the format as before
+        self.start()
+        rate(self.editor, self.card, 1)
+        rate(self.owner, self.card, 2)
+        self.assertNotIn("room_emotion", str(self.export()))  # still open: nothing yet
+        close_round(self.owner, self.board)
+        data = self.export()
+        self.assertEqual(
+            self.rooms(data),
+            {"Instagram ad": {"count": 2, "average": 1.5, "histogram": [0, 0, 0, 1, 1]}, "Newsletter": None, "Product page": None},
+        )
+        self.start()  # a new round counts once it closes
+        rate(self.editor, self.newsletter, -2)
+        self.assertEqual(self.rooms(self.export()), self.rooms(data))
+        import json
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        response = self.client.post("/boards/import/", {"file": SimpleUploadedFile("b.json", json.dumps(data).encode(), "application/json")})
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(Card.objects.filter(title="Instagram ad").count(), 2)
+
+    def test_the_board_page_costs_the_same_queries_with_a_round_and_ratings(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        def count():
+            with CaptureQueriesContext(connection) as captured:
+                self.assertEqual(self.client.get(self.board_url()).status_code, 200)
+            return len(captured)
+
+        self.start()
+        rate(self.editor, self.card, 1)
+        few = count()
+        for n in range(10):
+            rate(self.editor, create_card(self.owner, self.phases[n % 3], title=f"Card {n}"), n % 5 - 2)
+        self.assertEqual(count(), few)
+        close_round(self.owner, self.board)
+        self.assertEqual(count(), few - 1)  # no own ratings to read once it is closed

@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -121,7 +121,11 @@ def results_of(round, cards=None):
     rows = EmotionRating.objects.filter(round=round)
     if cards is not None:
         rows = rows.filter(card__in=cards)
-    rows = rows.values("card", "value").annotate(n=Count("pk")).order_by()
+    return _tally(rows)
+
+
+def _tally(ratings):
+    rows = ratings.values("card", "value").annotate(n=Count("pk")).order_by()
     results = defaultdict(lambda: Result(0, [0] * len(LEVELS)))
     for row in rows:
         result = results[row["card"]]
@@ -131,9 +135,9 @@ def results_of(round, cards=None):
 
 
 def last_closed_results(board_id):
-    """{card id: Result} of the board's latest closed round (the exports')."""
-    round = EmotionRound.objects.filter(board_id=board_id, closed_at__isnull=False).order_by("-pk").first()
-    return results_of(round)
+    """{card id: Result} of the board's latest closed round (the exports'): one query."""
+    closed = EmotionRound.objects.filter(board_id=board_id, closed_at__isnull=False).order_by("-pk").values("pk")[:1]
+    return _tally(EmotionRating.objects.filter(round=Subquery(closed)))
 
 
 def my_ratings(round, user):
