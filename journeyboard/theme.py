@@ -28,7 +28,7 @@ ACCENT = (0x4F, 0x5B, 0xD5)
 LANE = (0xE9, 0xEC, 0xF3)
 CHANNEL_DOT = (0x9A, 0xA3, 0xB5)
 VOTE = (0x6A, 0x45, 0xD8)  # dot voting's violet
-ROOM = (0xC2, 0x41, 0x0C)  # the room's ratings: their dashed line on the curve
+ROOM = (0xA8, 0x37, 0x09)  # the room's ratings: their dashed line on the curve
 
 KINDS = {  # kind: (colour of its stripe, label and icon; card background)
     "touchpoint": (CHANNEL_DOT, PAPER),

@@ -328,6 +328,7 @@ KINDS = _kinds(
         partials=("board-body",),
         undo="history.UNAPPLY_RATINGS",
         describe="timeline.card_emotions",
+        echoed=True,  # the facilitator's answer is the rating bar; the faces come with the broadcast
     ),
     EventKind(
         "comment.added",
