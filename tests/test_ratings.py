@@ -336,3 +336,28 @@ class ExportTests(RatingTestCase):
         self.assertEqual(count(), few)
         close_round(self.owner, self.board)
         self.assertEqual(count(), few - 1)  # no own ratings to read once it is closed
+
+
+class HistoryTests(RatingTestCase):
+    def test_the_history_tells_every_step_in_three_languages(self):
+        from django.utils import translation
+
+        from journeyboard.boards.timeline import describe_one
+
+        self.start()
+        rate(self.editor, self.card, 2)
+        rate(self.editor, self.card, None)
+        rate(self.owner, self.newsletter, 2)
+        close_round(self.owner, self.board)
+        apply_round(self.owner, self.board)
+        events = list(BoardEvent.objects.filter(board=self.board, kind__in=["rating.started", "rating.given", "rating.cleared", "rating.closed", "card.emotions"]).order_by("revision"))
+        expected = {
+            "en": ["started an emotion round", "rated a card", "took back a rating", "rated a card", "closed the emotion round", "gave 1 card the room's emotion"],
+            "nl": ["startte een emotieronde", "beoordeelde een kaart", "trok een beoordeling in", "beoordeelde een kaart", "sloot de emotieronde", "gaf 1 kaart de emotie van de groep"],
+            "de": ["startete eine Emotionsrunde", "bewertete eine Karte", "nahm eine Bewertung zurück", "bewertete eine Karte", "beendete die Emotionsrunde", "gab 1 Karte die Emotion der Gruppe"],
+        }
+        for language, sentences in expected.items():
+            with self.subTest(language), translation.override(language):
+                self.assertEqual([str(describe_one(self.board, event)) for event in events], sentences)
+        self.login(self.owner)
+        self.assertContains(self.client.get(self.board_url("history/"), **HTMX), "gave 1 card the room&#x27;s emotion")
