@@ -58,10 +58,10 @@ class Result:
         """The average as the page writes it: one decimal, with its sign (+0.5, -1.3, 0.0)."""
         return f"{self.average:+.1f}" if self.average else "0.0"
 
-    def bars(self):
-        """(level, count, height 0..100 in percent of the tallest bar) for the histogram."""
+    def heights(self):
+        """(level, height 0..100 in percent of the tallest bar) for the histogram."""
         tallest = max(self.histogram) or 1
-        return [(level, n, round(100 * n / tallest)) for level, n in zip(LEVELS, self.histogram)]
+        return [(level, 100 * n // tallest) for level, n in zip(LEVELS, self.histogram)]
 
 
 class RatingState:
