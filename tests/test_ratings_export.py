@@ -55,3 +55,16 @@ class SnapshotTests(BaseTestCase):
         lay = layout(shot, 1)
         assert lay.phases[0].room_point is not None
         assert room_pixels(decode(render_png(shot, 1)), lay) > 0
+
+    def test_the_pdf_and_png_exports_answer_with_the_rooms_line(self):
+        start_round(self.owner, self.board)
+        rate(self.editor, self.card, 2)
+        close_round(self.owner, self.board)
+        self.login(self.viewer)
+        for path, kind in (("export.pdf", "application/pdf"), ("export.png", "image/png")):
+            response = self.client.get(f"/boards/{self.board.pk}/{path}")
+            assert response.status_code == 200, path
+            assert response["Content-Type"].startswith(kind)
+        response = self.client.get(f"/boards/{self.board.pk}/export.png?scale=1")
+        image = decode(b"".join(response.streaming_content) if response.streaming else response.content)
+        assert room_pixels(image, layout(board_snapshot(self.board), 1)) > 0
