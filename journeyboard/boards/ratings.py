@@ -114,14 +114,11 @@ def rating_state(board):
     return RatingState(latest_round(board))
 
 
-def results_of(round, cards=None):
-    """{card id: Result} of a round (optionally only of `cards`), unrated cards left out."""
+def results_of(round):
+    """{card id: Result} of a round, unrated cards left out: one grouped query."""
     if round is None:
         return {}
-    rows = EmotionRating.objects.filter(round=round)
-    if cards is not None:
-        rows = rows.filter(card__in=cards)
-    return _tally(rows)
+    return _tally(EmotionRating.objects.filter(round=round))
 
 
 def _tally(ratings):
@@ -134,19 +131,22 @@ def _tally(ratings):
     return dict(results)
 
 
+def _last_closed(board_id):
+    """The board's latest closed round as a subquery: what exports show, never a hidden one."""
+    return Subquery(EmotionRound.objects.filter(board_id=board_id, closed_at__isnull=False).order_by("-pk").values("pk")[:1])
+
+
 def last_closed_results(board_id):
     """{card id: Result} of the board's latest closed round (the exports'): one query."""
-    closed = EmotionRound.objects.filter(board_id=board_id, closed_at__isnull=False).order_by("-pk").values("pk")[:1]
-    return _tally(EmotionRating.objects.filter(round=Subquery(closed)))
+    return _tally(EmotionRating.objects.filter(round=_last_closed(board_id)))
 
 
 def with_room_average(phases, board_id):
     """Phases annotated with `room_average`: the average rating of their cards in the board's
     latest closed round (the exports' room line), None without ratings. A subquery, so the
     export costs no extra query for it."""
-    closed = EmotionRound.objects.filter(board_id=board_id, closed_at__isnull=False).order_by("-pk").values("pk")[:1]
     averages = (
-        EmotionRating.objects.filter(round=Subquery(closed), card__phase=OuterRef("pk"))
+        EmotionRating.objects.filter(round=_last_closed(board_id), card__phase=OuterRef("pk"))
         .order_by()
         .values("card__phase")
         .annotate(average=Avg("value"))
@@ -170,12 +170,6 @@ def room_moods(board):
         return {}
     rows = EmotionRating.objects.filter(round=state.round).values("card__phase").annotate(average=Avg("value")).order_by()
     return {row["card__phase"]: row["average"] for row in rows}
-
-
-def cards_in_round(board, round):
-    """The round's cards (only their ids and phases): every card, or those of its phases."""
-    cards = Card.objects.filter(phase__board=board).only("id", "phase_id").order_by()
-    return cards.filter(phase_id__in=round.phases) if round is not None and round.phases else cards
 
 
 # --- changing -----------------------------------------------------------------------
