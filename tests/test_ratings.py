@@ -160,7 +160,7 @@ class ViewTests(RatingTestCase):
         round = EmotionRound.objects.get()
         self.assertEqual((round.phases, round.hidden_results, round.started_by), ([self.phases[1].pk], True, self.owner))
         html = html_of(response)
-        self.assertIn('<div id="rating" class="voting-bar rating-bar" data-state="open"', html)
+        self.assertIn('<div id="rating" class="rating-bar" data-state="open"', html)
         self.assertIn(f'id="rate-{self.product.pk}-2"', html)
         self.assertNotIn(f'id="rate-{self.card.pk}-2"', html)  # not in the round
         self.assertEqual(self.refresh_board().events.last().kind, "rating.started")
