@@ -28,6 +28,7 @@ ACCENT = (0x4F, 0x5B, 0xD5)
 LANE = (0xE9, 0xEC, 0xF3)
 CHANNEL_DOT = (0x9A, 0xA3, 0xB5)
 VOTE = (0x6A, 0x45, 0xD8)  # dot voting's violet
+ROOM = (0xA8, 0x37, 0x09)  # the room's ratings: their dashed line on the curve
 
 KINDS = {  # kind: (colour of its stripe, label and icon; card background)
     "touchpoint": (CHANNEL_DOT, PAPER),
@@ -110,7 +111,7 @@ def css_properties():
     """{custom property: CSS value}, the names app.css uses."""
     properties = {
         "--ink": INK, "--ink-soft": INK_SOFT, "--line": LINE, "--canvas": CANVAS, "--paper": PAPER,
-        "--accent": ACCENT, "--lane": LANE, "--channel-dot": CHANNEL_DOT, "--vote": VOTE,
+        "--accent": ACCENT, "--lane": LANE, "--channel-dot": CHANNEL_DOT, "--vote": VOTE, "--room": ROOM,
         "--lane-w": f"{LANE_WIDTH}px", "--gap": f"{LANE_GAP}px", "--radius": f"{CARD_RADIUS}px",
     }
     for kind in ("pain", "opportunity", "idea"):

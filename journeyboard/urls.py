@@ -11,7 +11,7 @@ from journeyboard.boards.views import comments as card_comments
 from journeyboard.boards.views import history
 from journeyboard.boards.views import sharing
 from journeyboard.boards.views import timer as board_timer
-from journeyboard.boards.views import voting
+from journeyboard.boards.views import ratings, voting
 from journeyboard.export import views as export
 
 # Every id in a URL goes through `id` (converters.py): one past the database's range is a 404.
@@ -78,6 +78,10 @@ urlpatterns = [
     path(board + "voting/", voting.voting, name="voting"),
     path(board + "voting/close/", voting.voting_close, name="voting-close"),
     path(board + "cards/<id:card_id>/vote/", voting.card_vote, name="card-vote"),
+    path(board + "ratings/", ratings.ratings, name="ratings"),
+    path(board + "ratings/close/", ratings.ratings_close, name="ratings-close"),
+    path(board + "ratings/apply/", ratings.ratings_apply, name="ratings-apply"),
+    path(board + "cards/<id:card_id>/rating/", ratings.card_rating, name="card-rating"),
 ]
 
 handler403 = "journeyboard.boards.views.errors.handler403"

@@ -23,6 +23,7 @@ from journeyboard.boards.personas import create_persona, delete_persona, update_
 from journeyboard.boards.phases import KPI_FIELDS, create_phase, delete_phase, move_phase, update_phase
 from journeyboard.boards.timeline import PAGE_SIZE
 from journeyboard.boards.models import Membership, Role
+from journeyboard.boards.ratings import apply_round, close_round, rate, start_round
 from tests.base import HTMX, BoardChangeTestCase, board_state, make_user
 
 NOTHING_TO_UNDO = "Nothing of yours to undo."
@@ -168,8 +169,18 @@ class UndoEveryKindTests(HistoryTestCase):
         self.assertEqual((change.kind, undone.kind, redone.kind), ("cards.imported", "cards.unimported", "cards.imported"))
         self.assertEqual(Decimal(undone.data["phases"][0]["kpi_value"]), Decimal("41.5"))
 
+    def test_the_rooms_ratings_applied_as_emotions(self):
+        Membership.objects.filter(board=self.board, user=self.editor).update(facilitator=True)
+        start_round(self.editor, self.board)
+        rate(self.editor, self.card, -2)
+        rate(self.owner, self.newsletter, 2)
+        close_round(self.editor, self.board)
+        change, undone, _ = self.assertUndoRedo(lambda: apply_round(self.editor, self.board))
+        self.assertEqual(undone.kind, "card.emotions")
+
     def test_every_undoable_kind_is_covered_here(self):
         tested = {
+            "card.emotions",
             "card.created", "card.updated", "card.moved", "card.deleted",
             "phase.created", "phase.updated", "phase.moved", "phase.deleted",
             "persona.created", "persona.updated", "persona.deleted", "board.updated",

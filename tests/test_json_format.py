@@ -71,11 +71,12 @@ class ExportTests(JsonTestCase):
         self.assertTrue(response["Location"].startswith("/accounts/login/"))
 
     def test_query_count_does_not_grow_with_board_size(self):
-        # session, user, membership+board, phases, their cards, personas
-        with self.assertNumQueries(6):
+        # session, user, membership+board, phases, their cards, the last closed emotion
+        # round's ratings, personas
+        with self.assertNumQueries(7):
             self.export(self.board)
         big = import_board(self.owner, demo_document())
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             response = self.export(big)
         self.assertEqual(len(response.json()["phases"]), 10)
 

@@ -412,8 +412,9 @@ class ExportTests(VotingTestCase):
         toggle_vote(self.editor, self.product)
         close_round(self.owner, self.board)
         self.export()  # warm up the session
-        # session, user, membership+board, phases, their cards (with the votes), personas
-        with self.assertNumQueries(6):
+        # session, user, membership+board, phases, their cards (with the votes), the last
+        # closed emotion round's ratings, personas
+        with self.assertNumQueries(7):
             data = self.export()
         upload = Client()
         upload.force_login(self.editor)

@@ -1,5 +1,8 @@
 """The emotion curve: each phase's average emotion as a point over its lane, joined by a
-line that breaks where a phase has no emotions (nothing to average is not "neutral")."""
+line that breaks where a phase has no emotions (nothing to average is not "neutral").
+
+Beside it, once an emotion round has results to show (boards/ratings.py), a second, dashed
+line: the room's average rating per phase."""
 
 from dataclasses import dataclass
 
@@ -8,6 +11,7 @@ from django.db.models import Avg, Count, Q
 from journeyboard import theme
 
 from .models import Phase
+from .ratings import room_moods
 
 # The lanes' geometry, as the page's CSS (theme.css: --lane-w, --gap) and the export have it.
 LANE_WIDTH = theme.LANE_WIDTH
@@ -25,6 +29,8 @@ class Point:
     average: float | None
     positive: int
     negative: int
+    room_y: float | None = None  # None: nobody rated a card of this phase (or no results shown)
+    room_average: float | None = None
 
 
 MOODS = {
@@ -57,9 +63,16 @@ def emotion_curve(board, phases=None):
               average=None if avg is None else round(avg, 1), positive=pos, negative=neg)
         for i, (pk, name, avg, pos, neg) in enumerate(moods)
     ]
+    room = room_moods(board)
+    for point in points:
+        average = room.get(point.phase_id)
+        if average is not None:
+            point.room_y, point.room_average = level_y(average), round(average, 1)
     return {
         "points": points,
         "lines": _lines(points),
+        "room_lines": _lines(points, "room_y"),
+        "has_room": any(p.room_y is not None for p in points),
         "width": max(0, len(points) * (LANE_WIDTH + LANE_GAP) - LANE_GAP),
         "height": HEIGHT,
         "axis_y": level_y(0),
@@ -70,14 +83,15 @@ def emotion_curve(board, phases=None):
     }
 
 
-def _lines(points):
+def _lines(points, height="y"):
     """SVG polyline point lists, one per run of neighbouring phases that have a point."""
     runs, run = [], []
     for point in points:
-        if point.y is None:
+        y = getattr(point, height)
+        if y is None:
             runs.append(run)
             run = []
         else:
-            run.append(f"{point.x:g},{point.y:g}")
+            run.append(f"{point.x:g},{y:g}")
     runs.append(run)
     return [" ".join(run) for run in runs if len(run) > 1]

@@ -290,6 +290,46 @@ KINDS = _kinds(
         partials=("vote",),
         sentence=_("took back a vote"),
     ),
+    # Emotion rounds (boards/ratings.py), independent of dot voting. A rating names the card
+    # (its count is shown to everyone) but never the value.
+    EventKind(
+        "rating.started",
+        payload=("round", "phases", "hidden_results"),
+        render="fragments.rating_round",
+        partials=("rating-round",),
+        sentence=_("started an emotion round"),
+    ),
+    EventKind(
+        "rating.closed",
+        payload=("round",),
+        render="fragments.rating_round",
+        partials=("rating-round",),
+        sentence=_("closed the emotion round"),
+    ),
+    EventKind(
+        "rating.given",
+        payload=("round", "user", "card"),
+        render="fragments.rating",
+        partials=("rating",),
+        sentence=_("rated a card"),
+    ),
+    EventKind(
+        "rating.cleared",
+        payload=("round", "user", "card"),
+        render="fragments.rating",
+        partials=("rating",),
+        sentence=_("took back a rating"),
+    ),
+    # The room's averages applied as the cards' emotions: `cards` lists [card, before, after].
+    EventKind(
+        "card.emotions",
+        payload=("round", "cards"),
+        render="fragments.board_body",
+        partials=("board-body",),
+        undo="history.UNAPPLY_RATINGS",
+        describe="timeline.card_emotions",
+        echoed=True,  # the facilitator's answer is the rating bar; the faces come with the broadcast
+    ),
     EventKind(
         "comment.added",
         payload=("card", "phase", "comment", "after"),

@@ -37,6 +37,7 @@ from .rendering import (
 )
 from .sharing import links_of
 from .timer import timer_context
+from .ratings import rating_state
 from .voting import cards_with_votes, with_votes
 
 BROADCAST = "boards/broadcast.html"
@@ -188,6 +189,21 @@ def vote(board, data):
     card_id = data.get("card")
     card = card_id and with_votes(Card.objects.filter(pk=card_id).only("id"), board.pk).first()
     return "vote", {"card": card, "voting_for": data["user"]}
+
+
+def rating_round(board, data):
+    # An emotion round started or closed: every card's rating badge and the room's curve
+    # changed. The rating bar is personal: the signal has every page fetch its own.
+    return "rating-round", {"rating_cards": Card.objects.filter(phase__board=board).only("id", "phase_id").order_by(),
+                            "curve": emotion_curve(board), "rating_for": ""}
+
+
+def rating(board, data):
+    # The card's badge (counts only with hidden results) and the room's curve; the rater's
+    # other tabs fetch their bar (their own ratings).
+    card = Card.objects.filter(pk=data["card"], phase__board=board).only("id", "phase_id").first()
+    shown = rating_state(board).results_shown
+    return "rating", {"card": card, "curve": emotion_curve(board) if shown else None, "rating_for": data["user"]}
 
 
 # --- rendering ---------------------------------------------------------------------------

@@ -49,6 +49,7 @@ from .lifecycle import update_board
 from .models import BoardEvent, Card, Persona, Phase
 from .personas import create_persona, delete_persona, update_persona
 from .phases import delete_phase, move_phase, restore_phase, update_phase
+from .ratings import restore_emotions
 
 
 class Refused(Exception):
@@ -134,6 +135,10 @@ def _unimported(data, ids, board_id):
     # The phases it had added cards to: deleting one of them meanwhile refuses the redo.
     lanes = {card["phase"] for card in data["cards"]} - added
     return touched | {("phase", ids.resolve("phase", pk), CONTENTS) for pk in lanes}
+
+
+def _card_emotions(data, ids, board_id):
+    return {("card", ids.resolve("card", card), "emotion") for card, _before, _after in data["cards"]}
 
 
 def _board_fields(data, ids, board_id):
@@ -242,6 +247,12 @@ def _reimport_cards(actor, board, data, ids):
     restore_imported(actor, board, data["phases"], cards)
 
 
+def _unapply_ratings(actor, board, data, ids):
+    # Cards deleted since are left out (restore_emotions skips them); the rest get theirs back.
+    values = {ids.resolve("card", card): before for card, before, _after in data["cards"]}
+    restore_emotions(actor, board, data["round"], values)
+
+
 def _unedit_board(actor, board, data, ids):
     update_board(actor, board, **_earlier(data))
 
@@ -292,6 +303,7 @@ UNDELETE_PERSONA = Undoable(_always, _whole("persona"), _undelete_persona)
 UNEDIT_BOARD = Undoable(_changes_something, _board_fields, _unedit_board)
 UNIMPORT_CARDS = Undoable(_always, _imported, _unimport_cards)
 REIMPORT_CARDS = Undoable(_always, _unimported, _reimport_cards)
+UNAPPLY_RATINGS = Undoable(_has("cards"), _card_emotions, _unapply_ratings)
 
 
 def undoable(kind):

@@ -282,3 +282,36 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+
+class EmotionRound(models.Model):
+    """An emotion rating round: every member who may edit rates the cards of some phases (all
+    when `phases` is empty) from -2 to +2 until the round closes; with hidden results nobody
+    sees more than how many rated a card before that."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="emotion_rounds")
+    phases = models.JSONField(_("phases"), default=list, blank=True)  # phase ids; empty: every phase
+    hidden_results = models.BooleanField(_("hide results until the end"), default=False)
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    started_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-started_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["board"], condition=models.Q(closed_at__isnull=True), name="one_open_emotion_round_per_board"),
+        ]
+
+    def covers(self, phase_id):
+        return not self.phases or phase_id in self.phases
+
+
+class EmotionRating(models.Model):
+    round = models.ForeignKey(EmotionRound, on_delete=models.CASCADE, related_name="ratings")
+    card = models.ForeignKey(Card, on_delete=models.CASCADE, related_name="emotion_ratings")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    value = models.SmallIntegerField(validators=[MinValueValidator(EMOTION_MIN), MaxValueValidator(EMOTION_MAX)])
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["round", "card", "user"], name="one_rating_per_card_and_person")]

@@ -15,6 +15,7 @@ from .curve import MOODS, emotion_curve
 from .loop import loop_arrow
 from .forms import CardForm, PhaseCreateForm
 from .models import Card, Membership, Phase, note_preview
+from .ratings import rating_state
 from .voting import voting_state
 
 BOARD_TEMPLATE = "boards/board.html"
@@ -137,6 +138,7 @@ def viewer_flags(board):
         "segments": Segment.choices,
         # The board's voting round, read only by what shows a card or the voting bar.
         "voting": SimpleLazyObject(lambda: voting_state(board)),
+        "rating": SimpleLazyObject(lambda: rating_state(board)),
         # Set by broadcasts; a name the context lacks costs the card partial an exception
         # in the template engine for every card of the page.
         "card_oob": False,

@@ -300,6 +300,13 @@ def voting_started(event, names):
     ) % {"count": count}
 
 
+def card_emotions(event, names):
+    count = len(event.data.get("cards") or [])
+    return ngettext(
+        "gave %(count)d card the room's emotion", "gave %(count)d cards the room's emotions", count
+    ) % {"count": count}
+
+
 def comment(event, names):
     card = names.card(event.data.get("card"))
     if event.kind == "comment.deleted":

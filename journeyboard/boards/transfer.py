@@ -26,6 +26,7 @@ from .catalog import LANGUAGE_CODES
 from .changes import record
 from .models import Board, Card, Membership, Persona, Phase, Role
 from .personas import avatar_colour
+from .ratings import last_closed_results
 from .voting import with_votes
 
 FORMAT = "journeyboard/1"
@@ -42,6 +43,7 @@ def export_board(board):
     # Each card's votes in the last closed round ride on the cards' query as a subquery.
     cards = with_votes(Card.objects.order_by("position", "pk"), board.pk, closed=True)
     phases = Phase.objects.filter(board=board).prefetch_related(Prefetch("cards", cards)).order_by("position", "pk")
+    rooms = last_closed_results(board.pk)  # the last closed emotion round: two queries
     return {
         "format": FORMAT,
         "title": board.title,
@@ -50,18 +52,21 @@ def export_board(board):
         "ambassador_loop": board.ambassador_loop,
         "personas": [_fields(p, PERSONA_FIELDS) for p in board.personas.all()],
         "phases": [
-            {**_fields(phase, PHASE_FIELDS), "kpi": _kpi(phase), "cards": [_card(card) for card in phase.cards.all()]}
+            {**_fields(phase, PHASE_FIELDS), "kpi": _kpi(phase), "cards": [_card(card, rooms.get(card.pk)) for card in phase.cards.all()]}
             for phase in phases
         ],
     }
 
 
-def _card(card):
-    """A card; with the dot votes it got in the board's last closed round, if any (a
-    record of the workshop: import ignores it, the votes belonged to people on this board)."""
+def _card(card, room=None):
+    """A card; with the dot votes it got in the board's last closed round, if any, and the
+    room's ratings in its last closed emotion round (records of the workshop: import ignores
+    them, they belonged to people on this board)."""
     fields = _fields(card, CARD_FIELDS)
     if card.vote_count:
         fields["votes"] = card.vote_count
+    if room is not None:
+        fields["room_emotion"] = {"count": room.count, "average": round(room.average, 2), "histogram": room.histogram}
     return fields
 
 

@@ -68,6 +68,7 @@ class PhaseBox:
     cards: list
     average: float | None
     point: tuple | None  # the emotion curve's point (x, y), None when no card has an emotion
+    room_point: tuple | None = None  # the room's ratings' point, None without ratings
 
 
 @dataclass
@@ -133,6 +134,7 @@ class Layout:
     empty: Rect | None
     empty_text: str
     capped: bool = False
+    room_label: str = ""  # the key of the room's dashed line on the curve, when it is drawn
     measures: dict = field(default_factory=dict, repr=False)
 
     @property

@@ -52,6 +52,7 @@ class MeasuredPhase:
     chip_w: int
     kpi: MeasuredKpi | None
     average: float | None
+    room: float | None = None  # the room's mean rating (snapshot.PhaseShot.room_average)
 
 
 @dataclass
@@ -140,6 +141,7 @@ def _phase(m, labels, phase, language):
         chip_w=math.ceil(chip_w),
         kpi=_kpi(m, phase.kpi),
         average=phase.average_emotion,
+        room=getattr(phase, "room_average", None),
     )
 
 

@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw
 
 from journeyboard.theme import (
     ACCENT,
+    ROOM,
     BAND_OTHER,
     BANDS,
     CANVAS,
@@ -305,6 +306,7 @@ class Painter(Canvas):
         for a, b in pairwise(lay.points):
             if a is not None and b is not None:
                 self._smooth(a, b, width, lambda draw, k, p, q: shapes.stroke(draw, [p, q], width * k, ACCENT))
+        self._room_line()
         radius = 7 * self.s
         label_font = self.font("SemiBold", 11)
         for phase in lay.phases:
@@ -318,6 +320,30 @@ class Painter(Canvas):
             # Above a point on the positive side, below one on the negative side: off the axis.
             baseline = y - self.px(12) if phase.average >= 0 else y + self.px(22)
             self.text(round(x - self.width(label_font, label) / 2), baseline, label, label_font, INK_SOFT, None)
+
+    def _room_line(self):
+        """The room's ratings (the last closed emotion round): a dashed line with small dots,
+        broken where a phase got no ratings, and its key at the strip's top right."""
+        lay = self.lay
+        points = [phase.room_point for phase in lay.phases]
+        if not any(points):
+            return
+        width, dash, gap = 2 * self.s, 7 * self.s, 5 * self.s
+        stroke = lambda draw, k, p, q: shapes.stroke(draw, [p, q], width * k, ROOM)  # noqa: E731
+        for a, b in pairwise(points):
+            if a is not None and b is not None:
+                for p, q in _dashes(a, b, dash, gap):
+                    self._smooth(p, q, width, stroke)
+        radius = 3.5 * self.s
+        for point in filter(None, points):
+            self._smooth(point, point, radius * 1.4, lambda draw, k, p, _q: shapes.marker(draw, p, radius * k, ROOM))
+        fnt = self.font("SemiBold", 11)
+        label_w = math.ceil(self.width(fnt, lay.room_label))
+        x1, y = lay.strip.x1 - self.px(16), lay.strip.y0 + self.px(14)
+        x0 = x1 - label_w - self.px(28)
+        for p, q in _dashes((x0, y), (x0 + self.px(22), y), dash, gap):
+            self._smooth(p, q, width, stroke)
+        self.text(x0 + self.px(28), y + self.px(4), lay.room_label, fnt, INK_SOFT, None)
 
     def _smooth(self, a, b, pad, shape):
         """Paint shapes around points a and b at shapes.SUPERSAMPLE times the size, for smooth
@@ -364,3 +390,15 @@ class Painter(Canvas):
 def _signed(value):
     text = f"{value:+.1f}".replace("-", "−")
     return "0" if text in ("+0.0", "−0.0") else text
+
+
+def _dashes(a, b, dash, gap):
+    """The dashes of a dashed line from a to b: pairs of whole-pixel points."""
+    (x0, y0), (x1, y1) = a, b
+    length = math.hypot(x1 - x0, y1 - y0)
+    dashes, start = [], 0.0
+    while start < length:
+        end = min(length, start + dash)
+        dashes.append(tuple((round(x0 + (x1 - x0) * t / length), round(y0 + (y1 - y0) * t / length)) for t in (start, end)))
+        start = end + gap
+    return dashes

@@ -108,7 +108,7 @@ def _board(placed, measured, y):
         placed.kpi_row = G.KPI_GAP + G.KPI_H + (kpi_lines - 1) * G.KPI_LH
         head_h += placed.kpi_row
     y += head_h + G.ROW_GAP
-    if any(phase.average is not None for phase in phases):
+    if any(phase.average is not None or phase.room is not None for phase in phases):
         placed.strip = (G.MARGIN, y, G.MARGIN + measured.lanes_w, y + G.STRIP_H)
         placed.axis = y + G.STRIP_PAD_TOP + 2 * G.STEP
         y += G.STRIP_H + G.ROW_GAP

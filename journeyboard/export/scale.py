@@ -55,6 +55,7 @@ def scaled(placed, s, capped=False):
         phases=[_phase(at, placed, phase) for phase in placed.phases],
         strip=at.rect(*placed.strip) if placed.strip else None,
         strip_title=clean(str(words.get("emotion_curve", ""))).upper(),
+        room_label=clean(str(words.get("room_ratings", ""))),
         axis_y=at.d(placed.axis) if placed.axis is not None else None,
         legend=[_legend_item(at, entry, x, y) for entry, x, y in placed.legend],
         footer=placed.footer,
@@ -108,6 +109,7 @@ def _phase(at, placed, where):
         cards=_cards(at, phase.cards, x0 + G.LANE_PAD, where.lane_y + G.LANE_PAD),
         average=phase.average,
         point=_point(at, placed.axis, phase.average, x0),
+        room_point=_point(at, placed.axis, phase.room, x0),
     )
 
 

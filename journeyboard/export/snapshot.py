@@ -12,6 +12,7 @@ from django.utils.translation import override
 from journeyboard.boards.catalog import EMOTIONS, Channel, Kind, Segment, label
 from journeyboard.boards.models import Card, Phase
 from journeyboard.boards.numbers import kpi_number
+from journeyboard.boards.ratings import with_room_average
 from journeyboard.boards.voting import with_votes
 
 
@@ -45,6 +46,7 @@ class PhaseShot:
     color: str  # "#rrggbb"
     cards: list = field(default_factory=list)
     kpi: KpiShot | None = None
+    room_average: float | None = None  # the room's mean rating in the last closed emotion round
 
     @property
     def card_count(self):
@@ -86,6 +88,7 @@ def board_snapshot(board):
     )
     cards = with_votes(cards, board.pk, closed=True)  # a subquery: no query of its own
     phases = Phase.objects.filter(board=board).order_by("position", "pk").prefetch_related(Prefetch("cards", cards))
+    phases = with_room_average(phases, board.pk)  # a subquery: no query of its own
     with override(board.language):
         return BoardShot(
             title=board.title,
@@ -119,6 +122,7 @@ def _phase_shot(phase):
             for card in phase.cards.all()
         ],
         kpi=kpi_shot(phase),
+        room_average=phase.room_average,
     )
 
 
@@ -148,6 +152,7 @@ def _amount(number, unit):
 def _words():
     return {
         "emotion_curve": _("Emotion curve"),
+        "room_ratings": _("The room's ratings"),
         "persona": _("Persona"),
         "legend": _("Legend"),
         "no_phases": _("This board has no phases yet."),

@@ -17,6 +17,7 @@ from ..models import Membership
 from ..origin import new_client_id
 from ..personas import personas_of
 from ..presence import person
+from ..ratings import rating_bar
 from ..rendering import board_context, board_settings, render_board_fragment
 from ..timer import timer_context
 from ..voting import voting_bar
@@ -69,6 +70,7 @@ def board_detail(request, board_id):
     live = {"client_id": new_client_id(), "me": person(request.user), "channels": Channel.choices}
     live.update(timer_context(board))  # the countdown, with the server's clock for the page to correct its own
     live.update(voting_bar(board, request.user))  # the dot-voting bar: this person's votes, or the results
+    live.update(rating_bar(board, request.user))  # the emotion round's bar: this person's ratings
     # The personas side panel comes with the page: one query, however many there are.
     return render(request, "boards/board.html", {**board_context(board), **live, "personas": personas_of(board)})
 
