@@ -160,6 +160,8 @@ class UndoEveryKindTests(HistoryTestCase):
             "card.created", "card.updated", "card.moved", "card.deleted",
             "phase.created", "phase.updated", "phase.moved", "phase.deleted",
             "persona.created", "persona.updated", "persona.deleted", "board.updated",
+            # tests/test_rows.py (RowUndoTests)
+            "row.created", "row.updated", "row.moved", "row.deleted",
         }  # fmt: skip
         self.assertEqual(set(UNDOABLE_KINDS), tested)
 

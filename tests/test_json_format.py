@@ -1,4 +1,4 @@
-"""The board JSON format (`journeyboard/1`) over HTTP: export, import, and refusing bad files."""
+"""The board JSON format (`journeyboard/2`, and reading `/1`) over HTTP: export, import, and refusing bad files."""
 
 import copy
 import json
@@ -21,12 +21,13 @@ class ExportTests(JsonTestCase):
         self.assertEqual(
             response.json(),
             {
-                "format": "journeyboard/1",
+                "format": "journeyboard/2",
                 "title": "Webshop journey",
                 "description": "",
                 "language": "en",
                 "ambassador_loop": False,
                 "personas": [{"name": "Sanne", "role": "Commuter", "goals": "Speed", "frustrations": "Jams", "quote": "Go", "color": "#7a5af8"}],
+                "rows": [{"name": "Touchpoints", "layer": "customer", "color": "#8a94a6"}],
                 "phases": [
                     {
                         "name": "Awareness",
@@ -34,7 +35,7 @@ class ExportTests(JsonTestCase):
                         "color": "#4f7cff",
                         "kpi": None,
                         "cards": [
-                            {"title": "Instagram ad", "note": "", "channel": "advertising", "emotion": 1, "kind": "touchpoint"}
+                            {"title": "Instagram ad", "note": "", "channel": "advertising", "emotion": 1, "kind": "touchpoint", "row": 0}
                         ],
                     },
                     {"name": "Consideration", "segment": "buyer", "color": "#12a4b8", "kpi": None, "cards": []},
@@ -71,11 +72,11 @@ class ExportTests(JsonTestCase):
         self.assertTrue(response["Location"].startswith("/accounts/login/"))
 
     def test_query_count_does_not_grow_with_board_size(self):
-        # session, user, membership+board, phases, their cards, personas
-        with self.assertNumQueries(6):
+        # session, user, membership+board, phases, their cards, rows, personas
+        with self.assertNumQueries(7):
             self.export(self.board)
         big = import_board(self.owner, demo_document())
-        with self.assertNumQueries(6):
+        with self.assertNumQueries(7):
             response = self.export(big)
         self.assertEqual(len(response.json()["phases"]), 10)
 
@@ -114,8 +115,10 @@ class RoundTripTests(JsonTestCase):
         self.assertEqual(exported["personas"], [])
         self.assertEqual(
             exported["phases"],
-            [{"name": "Only", "segment": "buyer", "color": "#4f7cff", "kpi": None, "cards": [{"title": "Card", "note": "", "channel": "", "emotion": None, "kind": "touchpoint"}]}],
+            [{"name": "Only", "segment": "buyer", "color": "#4f7cff", "kpi": None, "cards": [{"title": "Card", "note": "", "channel": "", "emotion": None, "kind": "touchpoint", "row": 0}]}],
         )
+        # A version 1 file has no rows: its cards all sit in one row named in the board's language.
+        self.assertEqual(exported["rows"], [{"name": "Touchpoints", "layer": "customer", "color": "#8a94a6"}])
 
 
 class RefusedImportTests(JsonTestCase):
@@ -138,8 +141,8 @@ class RefusedImportTests(JsonTestCase):
         self.assert_refused([small_document()], "expected an object")
 
     def test_wrong_format(self):
-        document = {**small_document(), "format": "journeyboard/2"}
-        self.assert_refused(document, "Unknown format 'journeyboard/2': expected \"journeyboard/1\".")
+        document = {**small_document(), "format": "journeyboard/3"}
+        self.assert_refused(document, "Unknown format 'journeyboard/3': expected \"journeyboard/2\".")
 
     def test_missing_format(self):
         document = small_document()

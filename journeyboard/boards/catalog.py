@@ -18,6 +18,28 @@ class Segment(models.TextChoices):
     CUSTOMER = "customer", _("Customer journey")
 
 
+class Layer(models.TextChoices):
+    """The layers of a service blueprint, from what the customer does down to what supports
+    the service; a journey map's rows are mostly in the customer layer."""
+
+    CUSTOMER = "customer", _("Customer")
+    FRONTSTAGE = "frontstage", _("Frontstage")
+    BACKSTAGE = "backstage", _("Backstage")
+    SUPPORT = "support", _("Support processes")
+
+
+# The blueprint's line drawn between two consecutive rows of different layers: the one
+# below the upper row's layer (a row above a lower layer crosses every line between them).
+LAYER_LINES = {
+    Layer.CUSTOMER: _("Line of interaction"),
+    Layer.FRONTSTAGE: _("Line of visibility"),
+    Layer.BACKSTAGE: _("Line of internal interaction"),
+}
+
+# The row every board starts with, and existing boards were given: named in the board's language.
+FIRST_ROW_NAMES = {"en": "Touchpoints", "nl": "Touchpoints", "de": "Touchpoints"}
+
+
 class Kind(models.TextChoices):
     TOUCHPOINT = "touchpoint", _("Touchpoint")
     PAIN = "pain", _("Pain point")

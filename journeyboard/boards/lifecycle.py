@@ -11,7 +11,7 @@ from .catalog import LANGUAGE_CODES, TEMPLATES, template_phases
 from .changes import board_change, record
 from .examples import template_examples
 from .models import Board
-from .transfer import FORMAT, export_board, import_board
+from .transfer import FORMAT_1, export_board, import_board
 
 BOARD_FIELDS = ("title", "description", "ambassador_loop")
 
@@ -34,7 +34,7 @@ def create_board(actor, title, template="blank", language="en", description="", 
         with override(language):
             title = _("Journey of %(name)s") % {"name": persona_name}
     document = {
-        "format": FORMAT,
+        "format": FORMAT_1,
         "title": title,
         "description": description,
         "language": language,

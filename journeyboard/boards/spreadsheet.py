@@ -39,7 +39,7 @@ from django.utils.translation import ngettext
 
 from .catalog import EMOTIONS, LANGUAGE_CODES, Channel, Kind, Segment, palette_colour
 from .models import TITLE_MAX, Card, Phase
-from .transfer import FORMAT, import_board
+from .transfer import FORMAT_1, import_board
 
 HEADER = ("phase", "row", "position", "title", "note", "channel", "emotion", "kind", "personas", "votes", "comments")
 PHASE_HEADER = ("phase", "segment", "colour", "kpi", "kpi_value", "kpi_target", "kpi_unit", "kpi_lower_is_better")
@@ -95,7 +95,7 @@ def spreadsheet_document(name, raw, language=None):
     _cards_from(cards_table, phases, problems)
     problems.raise_if_any()
     return {
-        "format": FORMAT,
+        "format": FORMAT_1,
         "title": _title(name),
         "description": "",
         "language": _language(language),
