@@ -177,3 +177,27 @@ class CardsInCellsHttpTests(RowHttpTestCase):
             self.assertIn(f'id="cards-{phase.pk}-{self.back.pk}"', html)
             self.assertIn(f'id="add-card-{phase.pk}-{self.back.pk}"', html)
         self.assertIn("Line of interaction", html)
+
+
+class GridQueryCountTests(BoardChangeTestCase):
+    def test_a_board_of_many_rows_costs_the_page_no_more_queries(self):
+        from journeyboard.boards.transfer import FORMAT, import_board
+
+        def board(rows, phases, cards):
+            return import_board(self.owner, {
+                "format": FORMAT, "title": f"{rows} rows", "language": "en",
+                "personas": [{"name": "Sanne"}],
+                "rows": [{"name": f"Row {r}", "layer": ("customer", "frontstage", "backstage", "support")[r % 4]} for r in range(rows)],
+                "phases": [
+                    {"name": f"Phase {p}", "cards": [{"title": f"Card {p}.{c}", "emotion": c % 5 - 2, "row": c % rows} for c in range(cards)]}
+                    for p in range(phases)
+                ],
+            })
+
+        self.login(self.owner)
+        small, large = board(2, 2, 1), board(8, 10, 24)
+        for grid in (small, large):
+            with self.subTest(rows=grid.title), self.assertNumQueries(7):  # as tests/test_board_queries.py
+                response = self.client.get(f"/boards/{grid.pk}/")
+        self.assertContains(response, 'class="row-head layer-', count=8)
+        self.assertContains(response, 'class="card kind-touchpoint"', count=10 * 24)
