@@ -96,3 +96,42 @@ class RowsJsonTests(JsonTestCase):
         document = export_board(board)
         self.assertEqual(len(document["rows"]), 1)
         self.assertTrue(all(card["row"] == 0 for phase in document["phases"] for card in phase["cards"]))
+
+
+class RowsSpreadsheetTests(JsonTestCase):
+    def csv_lines(self, board):
+        response = self.client.get(f"/boards/{board.pk}/export.csv")
+        self.assertEqual(response.status_code, 200)
+        return [line.split(",")[:4] for line in response.content.decode("utf-8-sig").splitlines()[1:]]
+
+    def upload(self, content, name="grid.csv"):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        known = set(Row.objects.values_list("board_id", flat=True))
+        response = self.client.post("/boards/import/", {"file": SimpleUploadedFile(name, content)})
+        self.assertEqual(response.status_code, 302, response.content.decode()[:1000])
+        return Row.objects.exclude(board_id__in=known).first().board
+
+    def test_a_one_row_board_leaves_the_row_column_empty_as_before(self):
+        self.assertEqual(self.csv_lines(self.board), [["Awareness", "", "1", "Instagram ad"]])
+
+    def test_the_row_column_names_rows_and_positions_count_per_cell(self):
+        back = create_row(self.owner, self.board, "Warehouse", layer="backstage")
+        create_card(self.owner, self.phase, row=back, title="Pick")
+        create_card(self.owner, self.phase, row=back, title="Pack")
+        self.assertEqual(self.csv_lines(self.board), [
+            ["Awareness", "Touchpoints", "1", "Instagram ad"],
+            ["Awareness", "Warehouse", "1", "Pick"],
+            ["Awareness", "Warehouse", "2", "Pack"],
+        ])
+        first = self.client.get(f"/boards/{self.board.pk}/export.csv").content
+        board = self.upload(first)
+        self.assertEqual(self.client.get(f"/boards/{board.pk}/export.csv").content, first)
+        self.assertEqual(grid(board)[1], grid(self.board)[1])
+
+    def test_import_matches_rows_by_name_and_creates_them_in_order(self):
+        board = self.upload(b"phase,row,position,title\nA,Backstage,2,b2\nA,,1,t1\nB,Backstage,1,b1\nA,Backstage,1,a1\n")
+        self.assertEqual(grid(board), (
+            [("Backstage", "customer", "#8a94a6"), ("Touchpoints", "customer", "#8a94a6")],
+            [("A", "Backstage", 0, "a1"), ("A", "Backstage", 1, "b2"), ("A", "Touchpoints", 0, "t1"), ("B", "Backstage", 0, "b1")],
+        ))
