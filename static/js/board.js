@@ -53,28 +53,37 @@
       source: scroller,
       swap: "none",
       headers: csrfHeaders(),
-      values: { phase: list.dataset.phaseId, position: position },
+      values: { phase: list.dataset.phaseId, row: list.dataset.rowId || "", position: position },
     }).then(function () { scroller.removeEventListener("jb:refused", refused); });
   }
 
-  // Alt+arrows on a focused card: left and right to the neighbouring phase (at the same
-  // position, or the end of a shorter lane), up and down within its lane.
+  // Alt+arrows on a focused card: left and right to the neighbouring phase in the same row
+  // (at the same position, or the end of a shorter cell), up and down within its cell and,
+  // past either end, into the end or start of the row above or below.
   var MOVES = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+
+  function cardsIn(list) {
+    return list.querySelectorAll(":scope > article.card");
+  }
 
   function moveByKey(card, key) {
     var list = card.parentElement;
-    var cards = Array.prototype.slice.call(list.querySelectorAll(":scope > article.card"));
+    var cards = Array.prototype.slice.call(cardsIn(list));
     var index = cards.indexOf(card);
     var step = MOVES[key];
     var target = list;
     var position = index + step[1];
     if (step[0]) {
-      var lists = Array.prototype.slice.call(document.querySelectorAll(".lane-cards"));
+      var row = list.dataset.rowId;
+      var lists = Array.prototype.slice.call(document.querySelectorAll('.lane-cards[data-row-id="' + row + '"]'));
       target = lists[lists.indexOf(list) + step[0]];
       if (!target) return;
-      position = Math.min(index, target.querySelectorAll(":scope > article.card").length);
+      position = Math.min(index, cardsIn(target).length);
     } else if (position < 0 || position >= cards.length) {
-      return;
+      var cells = Array.prototype.slice.call(document.querySelectorAll('.lane-cards[data-phase-id="' + list.dataset.phaseId + '"]'));
+      target = cells[cells.indexOf(list) + step[1]];
+      if (!target) return;
+      position = step[1] < 0 ? cardsIn(target).length : 0;
     }
     var after = target.querySelectorAll(":scope > article.card:not(#" + CSS.escape(card.id) + ")")[position];
     target.insertBefore(card, after || null);
@@ -99,7 +108,37 @@
     if (event.target.matches("input[name=show-kind], select[name=highlight-channel]")) applyFilters();
   });
 
+  // Collapsed rows: each person's own view of the grid, kept per board in this browser.
+  function collapsedKey() {
+    return "jb-collapsed-rows:" + document.getElementById("live").dataset.boardUrl;
+  }
+
+  function collapsedRows() {
+    try { return JSON.parse(localStorage.getItem(collapsedKey()) || "[]"); } catch (e) { return []; }
+  }
+
+  function applyCollapsed() {
+    var collapsed = collapsedRows();
+    document.querySelectorAll(".row-head[data-row-id], .cell[data-row-id]").forEach(function (element) {
+      var folded = collapsed.indexOf(element.dataset.rowId) >= 0;
+      element.classList.toggle("row-collapsed", folded);
+      var toggle = element.querySelector(":scope > [data-collapse-row]");
+      if (toggle) toggle.setAttribute("aria-expanded", folded ? "false" : "true");
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-collapse-row]");
+    if (!toggle) return;
+    var row = toggle.dataset.collapseRow;
+    var collapsed = collapsedRows().filter(function (id) { return id !== row; });
+    if (toggle.getAttribute("aria-expanded") !== "false") collapsed.push(row);
+    try { localStorage.setItem(collapsedKey(), JSON.stringify(collapsed)); } catch (e) { /* private mode: this page only */ }
+    applyCollapsed();
+  });
+
   htmx.onLoad(function (root) {
+    applyCollapsed(); // a re-rendered grid keeps this person's folded rows
     applyFilters(); // cards swapped in by anyone's change follow the filters too
     var lists = root.matches && root.matches(".lane-cards") ? [root] : root.querySelectorAll(".lane-cards");
     lists.forEach(initSortable);

@@ -1,0 +1,61 @@
+"""The journey grid in two browsers: one page adds a row, adds a card in it and drags it to
+another cell; the other page sees each step live. A person's collapsed row is their own."""
+
+import pytest
+
+from journeyboard.boards.models import Card, Row
+from tests.browsing import LIVE, TwoPeopleTestCase
+
+pytestmark = pytest.mark.browser
+
+from playwright.sync_api import expect  # noqa: E402
+
+
+class GridLiveTests(TwoPeopleTestCase):
+    def test_a_row_added_a_card_added_in_it_and_dragged_to_another_cell_live(self):
+        anna, bert = self.both()
+        first, second = self.phases[0], self.phases[1]
+
+        anna.fill("#add-row-name", "Backstage work")
+        anna.select_option("#add-row-layer", "backstage")
+        anna.click("#add-row button[type=submit]")
+        expect(anna.locator(".row-head")).to_have_count(2, timeout=LIVE)
+        row = Row.objects.get(board=self.board, name="Backstage work")
+        expect(bert.locator(f"#row-{row.pk}")).to_be_visible(timeout=LIVE)
+        expect(bert.locator(f"#row-{row.pk} .layer-line")).to_have_text("Line of interaction")
+
+        anna.fill(f"#add-card-title-{first.pk}-{row.pk}", "Pick the order")
+        anna.press(f"#add-card-title-{first.pk}-{row.pk}", "Enter")
+        expect(bert.locator(f"#cards-{first.pk}-{row.pk} .card", has_text="Pick the order")).to_be_visible(timeout=LIVE)
+        card = Card.objects.get(title="Pick the order")
+        self.assertEqual(card.row_id, row.pk)
+
+        # Across phases and rows: into the first row of the second phase.
+        self.drag(anna.locator(f"#card-{card.pk}"), anna.locator(f"#cards-{second.pk}"))
+        expect(bert.locator(f"#cards-{second.pk} #card-{card.pk}")).to_be_visible(timeout=LIVE)
+        expect(bert.locator(f"#cards-{first.pk}-{row.pk} #card-{card.pk}")).to_have_count(0)
+        card.refresh_from_db()
+        self.assertEqual((card.phase_id, card.row_id), (second.pk, Row.objects.get(board=self.board, position=0).pk))
+
+        # Row headers stay in view while the board scrolls sideways, phase heads while it
+        # scrolls down.
+        anna.set_viewport_size({"width": 700, "height": 500})
+        head, phase_head = anna.locator(f"#row-{row.pk}"), anna.locator(f"#phase-{second.pk} .lane-head")
+        x, lane_x = head.bounding_box()["x"], phase_head.bounding_box()["x"]
+        scroller = anna.locator("#board-scroll")
+        self.assertGreater(scroller.evaluate("element => { element.scrollBy(300, 0); return element.scrollLeft; }"), 100)
+        self.assertLess(head.bounding_box()["x"], x + 1)  # stuck at the scroller's left edge
+        self.assertAlmostEqual(head.bounding_box()["x"], scroller.bounding_box()["x"], delta=1)
+        self.assertLess(phase_head.bounding_box()["x"], lane_x - 100)
+        scrolled = scroller.evaluate("element => { element.scrollBy(0, 400); return element.scrollTop; }")
+        self.assertGreater(scrolled, 60)
+        # The phase head stays at the top of what is shown.
+        self.assertAlmostEqual(phase_head.bounding_box()["y"], scroller.bounding_box()["y"], delta=1)
+        scroller.evaluate("element => element.scrollTo(0, 0)")
+        anna.set_viewport_size({"width": 1600, "height": 1000})
+
+        # Collapsing is this person's own view.
+        anna.click(f"#row-{row.pk} [data-collapse-row]")
+        expect(anna.locator(f"#phase-{first.pk} .cell[data-row-id='{row.pk}']")).to_have_class("cell layer-backstage layer-break row-collapsed")
+        expect(bert.locator(f"#add-card-title-{first.pk}-{row.pk}")).to_be_visible()
+        expect(anna.locator(f"#add-card-title-{first.pk}-{row.pk}")).to_be_hidden()
