@@ -59,3 +59,50 @@ class GridLiveTests(TwoPeopleTestCase):
         expect(anna.locator(f"#phase-{first.pk} .cell[data-row-id='{row.pk}']")).to_have_class("cell layer-backstage layer-break row-collapsed")
         expect(bert.locator(f"#add-card-title-{first.pk}-{row.pk}")).to_be_visible()
         expect(anna.locator(f"#add-card-title-{first.pk}-{row.pk}")).to_be_hidden()
+
+
+class GridAccessibilityTests(TwoPeopleTestCase):
+    """axe-core on a board of several rows (an editor's and a viewer's page, the row menu
+    open), in the three languages: no critical and no serious violations."""
+
+    def setUp(self):
+        super().setUp()
+        from journeyboard.boards.cards import create_card
+        from journeyboard.boards.models import Membership, Role
+        from journeyboard.boards.rows import create_row
+
+        back = create_row(self.user, self.board, "Backstage", layer="backstage")
+        create_row(self.user, self.board, "IT", layer="support")
+        create_card(self.user, self.phases[0], row=back, title="Pick", kind="pain", emotion=-1)
+        Membership.objects.filter(board=self.board, user=self.bert).update(role=Role.VIEWER)
+        self.context.close()
+        self.context = self.browser.new_context(viewport={"width": 1600, "height": 1000}, bypass_csp=True)
+        self.context.set_default_timeout(10_000)
+        self.page = self.context.new_page()
+        self.other_context.close()
+        self.other_context = self.browser.new_context(viewport={"width": 1600, "height": 1000}, bypass_csp=True)
+        self.other_context.set_default_timeout(10_000)
+
+    def assertAccessible(self, page, what):
+        from axe_playwright_python.sync_playwright import Axe
+
+        results = Axe().run(page, options={"resultTypes": ["violations"]})
+        blocking = [v for v in results.response["violations"] if v["impact"] in ("critical", "serious")]
+        report = "\n".join(f"{v['impact']} {v['id']}: {v['help']} at {[n['target'] for n in v['nodes'][:5]]}" for v in blocking)
+        self.assertEqual([v["id"] for v in blocking], [], f"{what}:\n{report}")
+
+    def test_the_grid_has_no_serious_violations(self):
+        anna, bert = self.both()
+        for code in ("en", "nl", "de"):
+            with self.subTest(language=code):
+                for page in (anna, bert):
+                    if page.locator("html").get_attribute("lang") != code:
+                        page.locator(f".language-switch button[value={code}]").click()
+                        expect(page.locator("html")).to_have_attribute("lang", code)
+                        expect(page.locator("#connection")).to_have_attribute("data-state", "live")
+                    expect(page.locator(".row-head")).to_have_count(3)
+                self.assertAccessible(anna, f"editor's grid ({code})")
+                self.assertAccessible(bert, f"viewer's grid ({code})")
+                anna.locator(".row-menu summary").first.click()
+                self.assertAccessible(anna, f"row menu open ({code})")
+                anna.keyboard.press("Escape")
