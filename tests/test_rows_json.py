@@ -23,6 +23,7 @@ def grid(board):
 class RowsJsonTests(JsonTestCase):
     def setUp(self):
         super().setUp()
+        Row.objects.filter(board=self.board, position__gt=0).delete()  # one row, as boards had before rows
         self.back = create_row(self.owner, self.board, "Warehouse", layer="backstage", color="#123456")
         create_card(self.owner, self.phase, row=self.back, title="Pick")
         create_card(self.owner, self.phases[1], row=self.back, title="Pack")
@@ -99,6 +100,9 @@ class RowsJsonTests(JsonTestCase):
 
 
 class RowsSpreadsheetTests(JsonTestCase):
+    def setUp(self):
+        super().setUp()
+        Row.objects.filter(board=self.board, position__gt=0).delete()  # one row, as boards had before rows
     def csv_lines(self, board):
         response = self.client.get(f"/boards/{board.pk}/export.csv")
         self.assertEqual(response.status_code, 200)

@@ -29,7 +29,7 @@ async def test_a_card_moved_into_another_row_over_the_socket(crew):
 
 
 async def test_a_row_of_another_board_is_refused(crew):
-    foreign = await orm(lambda: Row.objects.get(board=crew.other))()
+    foreign = await orm(lambda: Row.objects.filter(board=crew.other).first())()
     a = await join(crew, crew.editor)
     before = await current_revision(crew.board.pk)
 

@@ -90,7 +90,10 @@ def card_created(board, data):
     if card.later:
         # Not at the end: a deleted card put back where it was (undo). Its lane's whole
         # card lists, as for a move, put it in its place on every page.
-        return "card-moved", {"lanes": load_phases(board, only=[card.phase_id]), **tallies}
+        lanes = load_phases(board, only=[card.phase_id])
+        for lane in lanes:  # only its cell
+            lane.cells = [cell for cell in lane.cells if cell.row.pk == card.row_id]
+        return "card-moved", {"lanes": lanes, **tallies}
     return "card-created", {"card": card, "cell": Cell(card.phase_id, row), **tallies}
 
 
@@ -114,6 +117,10 @@ def card_moved(board, data):
     lanes = load_phases(board, only=[data["from_phase"], data["phase"]])
     if not lanes:
         return None
+    if "row" in data:  # only the two cells the card left and entered (their lanes' other rows are as they were)
+        touched = {(data["from_phase"], data.get("from_row", data["row"])), (data["phase"], data["row"])}
+        for lane in lanes:
+            lane.cells = [cell for cell in lane.cells if (lane.pk, cell.row.pk) in touched]
     # Gone meanwhile: nobody knows what it carried, so send footers and curve anyway.
     facts = Card.objects.filter(pk=data["card"]).values_list("channel", "emotion").first() or ("?", 0)
     channelled, curve = card_alterations((data["from_phase"], *facts), (data["phase"], *facts))

@@ -1,13 +1,10 @@
 """What the board templates need, loaded in a constant number of queries."""
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.db import connection
 from django.db.models import Aggregate, CharField, Count
-from django.db.models.expressions import RawSQL
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.functional import SimpleLazyObject
@@ -18,6 +15,7 @@ from .comments import with_comment_count
 from .curve import MOODS, emotion_curve
 from .loop import loop_arrow
 from .forms import CardForm, PhaseCreateForm
+from .grid import decoded_rows, rows_json
 from .models import Card, Membership, Phase, Row, note_preview
 from .voting import voting_state, with_votes
 
@@ -86,29 +84,6 @@ _DERIVED = {  # as Card's properties of the same names
 LAYER_ORDER = list(Layer.values)
 
 
-def _rows_json():
-    """SQL for the board's rows as one JSON array of [id, name, layer, color], in order:
-    it rides on the phase query (one subquery per phase, a handful of rows each), so the
-    grid costs the board page no query of its own."""
-    if connection.vendor == "postgresql":
-        return (
-            "SELECT json_agg(json_build_array(r.id, r.name, r.layer, r.color) ORDER BY r.position, r.id) "
-            "FROM boards_row r WHERE r.board_id = boards_phase.board_id"
-        )
-    return (
-        "SELECT json_group_array(json_array(r.id, r.name, r.layer, r.color)) FROM "
-        "(SELECT * FROM boards_row WHERE board_id = boards_phase.board_id ORDER BY position, id) r"
-    )
-
-
-def _decoded_rows(board_id, value):
-    items = json.loads(value) if isinstance(value, str) else (value or [])
-    return [
-        Row(pk=pk, board_id=board_id, name=name, layer=layer, color=color, position=index)
-        for index, (pk, name, layer, color) in enumerate(items)
-    ]
-
-
 def board_rows(board):
     """The board's rows in order (one query), each with its blueprint line (`line`)."""
     return with_lines(list(Row.objects.filter(board=board).order_by("position", "pk")))
@@ -162,14 +137,14 @@ def load_phases(board, only=None, all_cards=False, rows=None):
     phases = Phase.objects.filter(board=board).order_by("position", "pk")
     phases = phases.annotate(card_count=Count("cards"), channel_list=ChannelList("cards__channel"), **MOODS)
     if rows is None:
-        phases = phases.annotate(row_list=RawSQL(_rows_json(), ()))
+        phases = phases.annotate(row_list=rows_json())
     if isinstance(only, (list, tuple, set)):
         phases = phases.filter(pk__in=only)
     elif only is not None:
         phases = phases.filter(pk=only)
     phases = list(phases)
     if rows is None:
-        rows = _decoded_rows(board.pk, phases[0].row_list) if phases else board_rows(board)
+        rows = decoded_rows(board.pk, phases[0].row_list) if phases else board_rows(board)
     rows = with_lines(rows)
     board.grid_rows = rows
     cards = badged_cards(board.pk).filter(phase_id__in=[phase.pk for phase in phases])
