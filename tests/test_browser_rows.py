@@ -31,6 +31,14 @@ class GridLiveTests(TwoPeopleTestCase):
         card = Card.objects.get(title="Pick the order")
         self.assertEqual(card.row_id, row.pk)
 
+        # By keyboard: Alt+Shift+↑ to the end of the row above, Alt+Shift+↓ back.
+        anna.locator(f"#card-{card.pk}").focus()
+        anna.keyboard.press("Alt+Shift+ArrowUp")
+        above = Row.objects.get(board=self.board, position=row.position - 1)
+        expect(bert.locator(f"#cards-{first.pk}-{above.pk} #card-{card.pk}")).to_be_visible(timeout=LIVE)
+        anna.keyboard.press("Alt+Shift+ArrowDown")
+        expect(bert.locator(f"#cards-{first.pk}-{row.pk} #card-{card.pk}")).to_be_visible(timeout=LIVE)
+
         # Across phases and rows: into the first row of the second phase.
         self.drag(anna.locator(f"#card-{card.pk}"), anna.locator(f"#cards-{second.pk}"))
         expect(bert.locator(f"#cards-{second.pk} #card-{card.pk}")).to_be_visible(timeout=LIVE)

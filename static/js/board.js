@@ -58,15 +58,15 @@
   }
 
   // Alt+arrows on a focused card: left and right to the neighbouring phase in the same row
-  // (at the same position, or the end of a shorter cell), up and down within its cell and,
-  // past either end, into the end or start of the row above or below.
+  // (at the same position, or the end of a shorter cell), up and down within its cell; with
+  // Shift, up and down to the end of the row above or the start of the row below.
   var MOVES = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
   function cardsIn(list) {
     return list.querySelectorAll(":scope > article.card");
   }
 
-  function moveByKey(card, key) {
+  function moveByKey(card, key, acrossRows) {
     var list = card.parentElement;
     var cards = Array.prototype.slice.call(cardsIn(list));
     var index = cards.indexOf(card);
@@ -79,11 +79,13 @@
       target = lists[lists.indexOf(list) + step[0]];
       if (!target) return;
       position = Math.min(index, cardsIn(target).length);
-    } else if (position < 0 || position >= cards.length) {
+    } else if (acrossRows) {
       var cells = Array.prototype.slice.call(document.querySelectorAll('.lane-cards[data-phase-id="' + list.dataset.phaseId + '"]'));
       target = cells[cells.indexOf(list) + step[1]];
       if (!target) return;
       position = step[1] < 0 ? cardsIn(target).length : 0;
+    } else if (position < 0 || position >= cards.length) {
+      return;
     }
     var after = target.querySelectorAll(":scope > article.card:not(#" + CSS.escape(card.id) + ")")[position];
     target.insertBefore(card, after || null);
@@ -165,7 +167,7 @@
     }
     if (event.altKey && MOVES[event.key] && target.matches && target.matches("article.card[hx-get]")) {
       event.preventDefault();
-      if (!event.repeat) moveByKey(target, event.key);
+      if (!event.repeat) moveByKey(target, event.key, event.shiftKey && !!MOVES[event.key][1]);
       return;
     }
     // Enter on a focused card opens it, like a click (its hx-trigger).
