@@ -14,8 +14,9 @@ def rows_json():
     """An annotation for a Phase query: the phase's board's rows, in order, as JSON (a
     subquery per phase over a handful of rows)."""
     if connection.vendor == "postgresql":
+        # As text: the phase query groups by it (its card counts), and json has no equality.
         sql = (
-            "SELECT json_agg(json_build_array(r.id, r.name, r.layer, r.color) ORDER BY r.position, r.id) "
+            "SELECT json_agg(json_build_array(r.id, r.name, r.layer, r.color) ORDER BY r.position, r.id)::text "
             "FROM boards_row r WHERE r.board_id = boards_phase.board_id"
         )
     else:
