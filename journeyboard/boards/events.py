@@ -101,7 +101,7 @@ KINDS = _kinds(
         payload=("card", "phase", "after"),
         optional=("row",),  # the card's row (recorded since boards have rows)
         render="fragments.card_created",
-        partials=("card-created", "card-moved"),  # card-moved: a deleted card put back mid-lane
+        partials=("card-created", "card-moved"),  # card-moved: a deleted card put back mid-cell
         undo="history.UNCREATE_CARD",
         describe="timeline.card_created",
     ),
