@@ -255,6 +255,7 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 # board of the benchmarks, not for a script filling the database through one board.
 JOURNEYBOARD_MAX_PHASES = env_int("JOURNEYBOARD_MAX_PHASES", 50)
 JOURNEYBOARD_MAX_CARDS = env_int("JOURNEYBOARD_MAX_CARDS", 20_000)
+JOURNEYBOARD_MAX_ROWS = env_int("JOURNEYBOARD_MAX_ROWS", 20)
 # A refused import lists this many problems and counts the rest.
 JOURNEYBOARD_IMPORT_MAX_ERRORS = env_int("JOURNEYBOARD_IMPORT_MAX_ERRORS", 50)
 DATA_UPLOAD_MAX_MEMORY_SIZE = IMPORT_MAX_BYTES + 1024 * 1024

@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 
 from journeyboard import converters  # noqa: F401 (registers the `id` path converter)
 from journeyboard.accounts.views import LoginView, signup
-from journeyboard.boards.views import boards, cards, members, personas, phases, summary, transfer
+from journeyboard.boards.views import boards, cards, members, personas, phases, rows, summary, transfer
 from journeyboard.boards.views import comments as card_comments
 from journeyboard.boards.views import history
 from journeyboard.boards.views import sharing
@@ -52,6 +52,10 @@ urlpatterns = [
     path(board + "phases/<id:phase_id>/move/", phases.phase_move, name="phase-move"),
     path(board + "phases/<id:phase_id>/delete/", phases.phase_delete, name="phase-delete"),
     path(board + "phases/<id:phase_id>/cards/", cards.phase_cards_or_create, name="card-create"),
+    path(board + "rows/", rows.row_create, name="row-create"),
+    path(board + "rows/<id:row_id>/", rows.row_update, name="row-update"),
+    path(board + "rows/<id:row_id>/move/", rows.row_move, name="row-move"),
+    path(board + "rows/<id:row_id>/delete/", rows.row_delete, name="row-delete"),
     path(board + "cards/<id:card_id>/", cards.card_detail_or_update, name="card"),
     path(board + "cards/<id:card_id>/edit/", cards.card_edit_form, name="card-edit"),
     path(board + "cards/<id:card_id>/move/", cards.card_move, name="card-move"),

@@ -18,7 +18,7 @@ from django.test import TestCase
 
 from journeyboard.boards.cards import create_card
 from journeyboard.boards.lifecycle import create_board
-from journeyboard.boards.models import Board, BoardEvent, Card, Membership, Phase, Role
+from journeyboard.boards.models import Board, BoardEvent, Card, Membership, Phase, Role, Row
 from journeyboard.boards.phases import KPI_FIELDS
 
 PASSWORD = "correct horse battery staple"
@@ -73,8 +73,9 @@ def board_state(board):
         "cards": list(
             Card.objects.filter(phase__board=board)
             .order_by("pk")
-            .values_list("pk", "phase_id", "position", "title", "note", "channel", "emotion", "kind")
+            .values_list("pk", "phase_id", "row_id", "position", "title", "note", "channel", "emotion", "kind")
         ),
+        "rows": list(Row.objects.filter(board=board).order_by("pk").values_list("pk", "name", "layer", "color", "position")),
         "members": list(Membership.objects.filter(board=board).order_by("pk").values_list("user_id", "role")),
     }
 

@@ -1,4 +1,4 @@
-"""Board files in the `journeyboard/1` format for the tests, and a test case that imports and
+"""Board files in the `journeyboard/2` (and `/1`) format for the tests, and a test case that imports and
 exports them through the views."""
 
 import io
@@ -13,9 +13,9 @@ from tests.base import BaseTestCase
 
 
 def unicode_document():
-    """Text a round trip must keep byte for byte: accents, emoji, markup, newlines."""
+    """Text a round trip must keep byte for byte: accents, emoji, markup, newlines; two rows."""
     return {
-        "format": "journeyboard/1",
+        "format": "journeyboard/2",
         "title": "Größe matters 🚲",
         "description": "Zoë's <b>x</b> & co.\nSecond line",
         "language": "de",
@@ -24,6 +24,10 @@ def unicode_document():
             {"name": "Zoë", "role": "Fahrerin", "goals": "Größe 🚀", "frustrations": "<b>x</b>", "quote": "“Quote”", "color": "#0E8A7D"},
             {"name": "Ümit", "role": "", "goals": "", "frustrations": "", "quote": "", "color": "#c25e0c"},
         ],
+        "rows": [
+            {"name": "Kundenaktionen <i>ü</i>", "layer": "customer", "color": "#8a94a6"},
+            {"name": "Lager 📦", "layer": "backstage", "color": "#ABCDEF"},
+        ],
         "phases": [
             {
                 "name": "Oriëntatie 🧭",
@@ -31,8 +35,8 @@ def unicode_document():
                 "color": "#ABCDEF",
                 "kpi": {"name": "Umsatz <b>pro</b> Kunde", "value": -0.5, "target": 1200, "unit": "€", "lower_is_better": True},
                 "cards": [
-                    {"title": "<b>x</b>", "note": "Größe\n\tTab", "channel": "", "emotion": None, "kind": "idea"},
-                    {"title": "ë", "note": "", "channel": "reviews", "emotion": -2, "kind": "pain"},
+                    {"title": "<b>x</b>", "note": "Größe\n\tTab", "channel": "", "emotion": None, "kind": "idea", "row": 0},
+                    {"title": "ë", "note": "", "channel": "reviews", "emotion": -2, "kind": "pain", "row": 1},
                 ],
             },
             {"name": "Leer", "segment": "customer", "color": "#000000", "kpi": None, "cards": []},
@@ -41,7 +45,8 @@ def unicode_document():
 
 
 def small_document(**cards_override):
-    """One phase with two good cards; keyword arguments replace fields of the second card."""
+    """One phase with two good cards, in version 1 (no rows); keyword arguments replace
+    fields of the second card."""
     return {
         "format": "journeyboard/1",
         "title": "Small",

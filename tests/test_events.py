@@ -72,7 +72,7 @@ class DeclarationTests(SimpleTestCase):
 
     def test_only_board_content_can_be_undone(self):
         undoable = {name.split(".")[0] for name, kind in KINDS.items() if kind.undo}
-        self.assertEqual(undoable, {"card", "phase", "persona", "board", "cards"})  # cards: an import
+        self.assertEqual(undoable, {"card", "phase", "persona", "board", "row", "cards"})  # cards: an import
         self.assertIsNone(kind_of("board.created").undo)  # where history starts
 
     def test_changes_of_access_are_membership_and_the_lock(self):

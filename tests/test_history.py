@@ -185,6 +185,8 @@ class UndoEveryKindTests(HistoryTestCase):
             "phase.created", "phase.updated", "phase.moved", "phase.deleted",
             "persona.created", "persona.updated", "persona.deleted", "board.updated",
             "cards.imported", "cards.unimported",
+            # tests/test_rows.py (RowUndoTests)
+            "row.created", "row.updated", "row.moved", "row.deleted",
         }  # fmt: skip
         self.assertEqual(set(UNDOABLE_KINDS), tested)
 

@@ -1,4 +1,4 @@
-"""The board JSON format (`journeyboard/1`) over HTTP: export, import, and refusing bad files."""
+"""The board JSON format (`journeyboard/2`, and reading `/1`) over HTTP: export, import, and refusing bad files."""
 
 import copy
 import json
@@ -21,12 +21,18 @@ class ExportTests(JsonTestCase):
         self.assertEqual(
             response.json(),
             {
-                "format": "journeyboard/1",
+                "format": "journeyboard/2",
                 "title": "Webshop journey",
                 "description": "",
                 "language": "en",
                 "ambassador_loop": False,
                 "personas": [{"name": "Sanne", "role": "Commuter", "goals": "Speed", "frustrations": "Jams", "quote": "Go", "color": "#7a5af8"}],
+                "rows": [
+                    {"name": "Touchpoints", "layer": "customer", "color": "#8a94a6"},
+                    {"name": "Customer actions", "layer": "customer", "color": "#4f7cff"},
+                    {"name": "Thoughts & feelings", "layer": "customer", "color": "#d65db1"},
+                    {"name": "Pain points & opportunities", "layer": "customer", "color": "#e8575a"},
+                ],
                 "phases": [
                     {
                         "name": "Awareness",
@@ -34,7 +40,7 @@ class ExportTests(JsonTestCase):
                         "color": "#4f7cff",
                         "kpi": None,
                         "cards": [
-                            {"title": "Instagram ad", "note": "", "channel": "advertising", "emotion": 1, "kind": "touchpoint"}
+                            {"title": "Instagram ad", "note": "", "channel": "advertising", "emotion": 1, "kind": "touchpoint", "row": 0}
                         ],
                     },
                     {"name": "Consideration", "segment": "buyer", "color": "#12a4b8", "kpi": None, "cards": []},
@@ -115,8 +121,10 @@ class RoundTripTests(JsonTestCase):
         self.assertEqual(exported["personas"], [])
         self.assertEqual(
             exported["phases"],
-            [{"name": "Only", "segment": "buyer", "color": "#4f7cff", "kpi": None, "cards": [{"title": "Card", "note": "", "channel": "", "emotion": None, "kind": "touchpoint"}]}],
+            [{"name": "Only", "segment": "buyer", "color": "#4f7cff", "kpi": None, "cards": [{"title": "Card", "note": "", "channel": "", "emotion": None, "kind": "touchpoint", "row": 0}]}],
         )
+        # A version 1 file has no rows: its cards all sit in one row named in the board's language.
+        self.assertEqual(exported["rows"], [{"name": "Touchpoints", "layer": "customer", "color": "#8a94a6"}])
 
 
 class RefusedImportTests(JsonTestCase):
@@ -139,8 +147,8 @@ class RefusedImportTests(JsonTestCase):
         self.assert_refused([small_document()], "expected an object")
 
     def test_wrong_format(self):
-        document = {**small_document(), "format": "journeyboard/2"}
-        self.assert_refused(document, "Unknown format 'journeyboard/2': expected \"journeyboard/1\".")
+        document = {**small_document(), "format": "journeyboard/3"}
+        self.assert_refused(document, "Unknown format 'journeyboard/3': expected \"journeyboard/2\".")
 
     def test_missing_format(self):
         document = small_document()

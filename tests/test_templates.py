@@ -31,13 +31,16 @@ EXPECTED = {
     ("customer8", "en"): ["Awareness", "Research", "Consideration", "Purchase", "Delivery", "Use", "Evaluation", "Loyalty"],
     ("customer8", "nl"): ["Bewustwording", "Onderzoek", "Overweging", "Aankoop", "Levering", "Gebruik", "Evaluatie", "Loyaliteit"],
     ("customer8", "de"): ["Bewusstsein", "Recherche", "Erwägung", "Kauf", "Lieferung", "Nutzung", "Bewertung", "Loyalität"],
+    ("blueprint", "en"): ["Discover", "Order", "Receive", "Use", "Get help"],
+    ("blueprint", "nl"): ["Ontdekken", "Bestellen", "Ontvangen", "Gebruiken", "Hulp krijgen"],
+    ("blueprint", "de"): ["Entdecken", "Bestellen", "Erhalten", "Nutzen", "Hilfe bekommen"],
     ("blank", "en"): [],
     ("blank", "nl"): [],
     ("blank", "de"): [],
 }
 
 # How many of a template's first phases belong to the buyer; the rest are the customer's.
-BUYER_STEPS = {"buyer": 3, "customer10": 7, "customer8": 5, "blank": 0}
+BUYER_STEPS = {"buyer": 3, "customer10": 7, "customer8": 5, "blueprint": 3, "blank": 0}
 
 
 

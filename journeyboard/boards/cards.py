@@ -1,4 +1,7 @@
-"""Touchpoint cards: create, edit, move and delete, each as one recorded board change."""
+"""Touchpoint cards: create, edit, move and delete, each as one recorded board change.
+
+A card sits in one cell of the journey grid (a phase × a row) at a 0-based position that
+is gap-free within that cell."""
 
 from django.core.exceptions import ValidationError
 from django.db.models import F
@@ -6,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from . import limits
 from .changes import board_change, clamp, fresh, in_order, record, renumber
-from .models import Card, Phase
+from .models import Card, Phase, Row
 
 CARD_FIELDS = ("title", "note", "channel", "emotion", "kind")
 # Validating a card checks its fields, not its phase and author: the services read those
@@ -14,28 +17,48 @@ CARD_FIELDS = ("title", "note", "channel", "emotion", "kind")
 NOT_VALIDATED = ["phase", "author"]
 
 
-def _lane(phase_id, exclude=None):
-    return in_order(Card.objects.filter(phase_id=phase_id), exclude)
+def _cell(phase_id, row_id, exclude=None):
+    return in_order(Card.objects.filter(phase_id=phase_id, row_id=row_id), exclude)
+
+
+def board_row(board, row):
+    """`row` (a Row or an id) re-read under the board's lock as a row of `board`; None means
+    the board's first row. A row of another board is bad input (422), as for phases."""
+    if row is None:
+        first = Row.objects.filter(board=board).order_by("position", "pk").first()
+        if first is None:
+            raise ValidationError({"row": _("This board has no rows.")})
+        return first
+    row_id = row.pk if isinstance(row, Row) else row
+    if isinstance(row, Row) and row.board_id != board.pk:
+        raise ValidationError({"row": _("That row belongs to another board.")})
+    found = Row.objects.filter(board=board, pk=row_id).first()
+    if found is None:
+        raise ValidationError({"row": _("That row is not on this board.")})
+    return found
 
 
 def _snapshot(card):
     return {name: getattr(card, name) for name in CARD_FIELDS}
 
 
-def create_card(actor, phase, position=None, **fields):
-    """Append a card to the end of a phase, or put it at `position` (0-based, clamped):
-    undoing a deletion puts the card back where it was."""
+def create_card(actor, phase, position=None, row=None, **fields):
+    """Append a card to the end of a cell (`phase` × `row`, by default the board's first
+    row), or put it at `position` (0-based, clamped): undoing a deletion puts the card back
+    where it was."""
     with board_change(phase.board_id) as board:
         phase = fresh(Phase.objects.filter(board=board), phase.pk)
+        row = board_row(board, row)
         limits.check_room(board, cards=1)
-        card = Card(phase=phase, author=actor, **fields)
-        count = Card.objects.filter(phase=phase).count()
+        card = Card(phase=phase, row=row, author=actor, **fields)
+        cell = Card.objects.filter(phase=phase, row=row)
+        count = cell.count()
         card.position = count if position is None else clamp(position, count)
         card.full_clean(exclude=NOT_VALIDATED)
         if card.position < count:  # make room: positions stay gap-free
-            Card.objects.filter(phase=phase, position__gte=card.position).update(position=F("position") + 1)
+            cell.filter(position__gte=card.position).update(position=F("position") + 1)
         card.save()
-        record(board, actor, "card.created", card=card.pk, phase=phase.pk, after=_snapshot(card))
+        record(board, actor, "card.created", card=card.pk, phase=phase.pk, row=row.pk, after=_snapshot(card))
     return card
 
 
@@ -72,25 +95,30 @@ def update_card(actor, card, expected_version=None, **fields):
     return card
 
 
-def move_card(actor, card, phase, position):
-    """Put a card at `position` (0-based, clamped) in `phase`, closing the gap it leaves."""
+def move_card(actor, card, phase, position, row=None):
+    """Put a card at `position` (0-based, clamped) in the cell `phase` × `row` (by default
+    the card's own row), closing the gap it leaves."""
     with board_change(card.phase.board_id) as board:
         if phase.board_id != board.pk:
             raise ValidationError({"phase": _("That phase belongs to another board.")})
+        if isinstance(row, Row) and row.board_id != board.pk:
+            raise ValidationError({"row": _("That row belongs to another board.")})
         card = fresh(Card.objects.select_related("phase").filter(phase__board=board), card.pk)
         phase = fresh(Phase.objects.filter(board=board), phase.pk)
-        source_id, from_position = card.phase_id, card.position
-        source = _lane(source_id, exclude=card.pk)
-        target = source if phase.pk == source_id else _lane(phase.pk)
+        row = board_row(board, card.row_id if row is None else row)
+        source_id, from_row, from_position = card.phase_id, card.row_id, card.position
+        source = _cell(source_id, from_row, exclude=card.pk)
+        same_cell = (phase.pk, row.pk) == (source_id, from_row)
+        target = source if same_cell else _cell(phase.pk, row.pk)
         position = clamp(position, len(target))
         target.insert(position, card)
-        card.phase = phase
+        card.phase, card.row = phase, row
         changed = renumber(target)
         if target is not source:
             changed += renumber(source)
         if card not in changed:
             changed.append(card)
-        Card.objects.bulk_update(changed, ["phase", "position"])
+        Card.objects.bulk_update(changed, ["phase", "row", "position"])
         # Where it came from and its title: what undo and the history panel need.
         record(
             board,
@@ -102,8 +130,10 @@ def move_card(actor, card, phase, position):
             from_position=from_position,
             phase=phase.pk,
             position=position,
+            from_row=from_row,
+            row=row.pk,
         )
-    card.from_phase_id = source_id
+    card.from_phase_id, card.from_row_id = source_id, from_row
     return card
 
 
@@ -111,8 +141,8 @@ def delete_card(actor, card):
     with board_change(card.phase.board_id) as board:
         card = fresh(Card.objects.filter(phase__board=board), card.pk)
         snapshot = _snapshot(card)
-        card_id, phase_id, position = card.pk, card.phase_id, card.position
+        card_id, phase_id, row_id, position = card.pk, card.phase_id, card.row_id, card.position
         card.delete()
-        Card.objects.bulk_update(renumber(_lane(phase_id)), ["position"])
-        record(board, actor, "card.deleted", card=card_id, phase=phase_id, position=position, before=snapshot)
+        Card.objects.bulk_update(renumber(_cell(phase_id, row_id)), ["position"])
+        record(board, actor, "card.deleted", card=card_id, phase=phase_id, row=row_id, position=position, before=snapshot)
     return phase_id

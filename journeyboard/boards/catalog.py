@@ -18,6 +18,28 @@ class Segment(models.TextChoices):
     CUSTOMER = "customer", _("Customer journey")
 
 
+class Layer(models.TextChoices):
+    """The layers of a service blueprint, from what the customer does down to what supports
+    the service; a journey map's rows are mostly in the customer layer."""
+
+    CUSTOMER = "customer", _("Customer")
+    FRONTSTAGE = "frontstage", _("Frontstage")
+    BACKSTAGE = "backstage", _("Backstage")
+    SUPPORT = "support", _("Support processes")
+
+
+# The blueprint's line drawn between two consecutive rows of different layers: the one
+# below the upper row's layer (a row above a lower layer crosses every line between them).
+LAYER_LINES = {
+    Layer.CUSTOMER: _("Line of interaction"),
+    Layer.FRONTSTAGE: _("Line of visibility"),
+    Layer.BACKSTAGE: _("Line of internal interaction"),
+}
+
+# The row every board starts with, and existing boards were given: named in the board's language.
+FIRST_ROW_NAMES = {"en": "Touchpoints", "nl": "Touchpoints", "de": "Touchpoints"}
+
+
 class Kind(models.TextChoices):
     TOUCHPOINT = "touchpoint", _("Touchpoint")
     PAIN = "pain", _("Pain point")
@@ -78,6 +100,31 @@ def _phase(en, nl, de, segment):
 
 B, C = Segment.BUYER, Segment.CUSTOMER
 
+
+def _row(en, nl, de, layer, color):
+    return {"names": {"en": en, "nl": nl, "de": de}, "layer": layer, "color": color}
+
+
+# The rows practitioners draw under a journey's phases (seed 000: touchpoints are the moments
+# of contact that make or break a purchase; a map adds what the customer does, thinks and
+# feels, and where it hurts or could be better). Touchpoints come first: new cards and the
+# example cards go there, as on boards from before rows.
+JOURNEY_ROWS = [
+    _row("Touchpoints", "Touchpoints", "Touchpoints", Layer.CUSTOMER, "#8a94a6"),
+    _row("Customer actions", "Klantacties", "Kundenaktionen", Layer.CUSTOMER, "#4f7cff"),
+    _row("Thoughts & feelings", "Gedachten & gevoelens", "Gedanken & Gefühle", Layer.CUSTOMER, "#d65db1"),
+    _row("Pain points & opportunities", "Pijnpunten & kansen", "Schmerzpunkte & Chancen", Layer.CUSTOMER, "#e8575a"),
+]
+# A service blueprint: what the customer does, what the staff they meet do (frontstage),
+# what happens out of their sight (backstage) and the systems and teams that support it,
+# separated by the lines of interaction, visibility and internal interaction.
+BLUEPRINT_ROWS = [
+    _row("Customer actions", "Klantacties", "Kundenaktionen", Layer.CUSTOMER, "#4f7cff"),
+    _row("Frontstage actions", "Frontstage-acties", "Frontstage-Aktionen", Layer.FRONTSTAGE, "#2fb67c"),
+    _row("Backstage actions", "Backstage-acties", "Backstage-Aktionen", Layer.BACKSTAGE, "#f2b233"),
+    _row("Support processes", "Ondersteunende processen", "Unterstützungsprozesse", Layer.SUPPORT, "#8a63d2"),
+]
+
 TEMPLATES = {
     "buyer": {
         "label": _("Buyer journey (3 phases)"),
@@ -86,6 +133,7 @@ TEMPLATES = {
             _phase("Consideration", "Overweging", "Erwägung", B),
             _phase("Decision", "Besluitvorming", "Entscheidung", B),
         ],
+        "rows": JOURNEY_ROWS,
     },
     "customer10": {
         "label": _("Customer journey in 10 steps"),
@@ -102,6 +150,7 @@ TEMPLATES = {
             _phase("Loyalty", "Loyaliteit", "Loyalität", C),
             _phase("Ambassador", "Ambassadeur", "Botschafter", C),
         ],
+        "rows": JOURNEY_ROWS,
     },
     "customer8": {
         "label": _("Customer journey in 8 steps"),
@@ -116,6 +165,18 @@ TEMPLATES = {
             _phase("Evaluation", "Evaluatie", "Bewertung", C),
             _phase("Loyalty", "Loyaliteit", "Loyalität", C),
         ],
+        "rows": JOURNEY_ROWS,
+    },
+    "blueprint": {
+        "label": _("Service blueprint (4 layers)"),
+        "phases": [
+            _phase("Discover", "Ontdekken", "Entdecken", B),
+            _phase("Order", "Bestellen", "Bestellen", B),
+            _phase("Receive", "Ontvangen", "Erhalten", B),
+            _phase("Use", "Gebruiken", "Nutzen", C),
+            _phase("Get help", "Hulp krijgen", "Hilfe bekommen", C),
+        ],
+        "rows": BLUEPRINT_ROWS,
     },
     "blank": {"label": _("Blank board"), "phases": []},
 }
@@ -128,6 +189,15 @@ def template_phases(template_key, language):
         {"name": spec["names"][language], "segment": spec["segment"].value, "color": palette_colour(i)}
         for i, spec in enumerate(TEMPLATES[template_key]["phases"])
     ]
+
+
+def template_rows(template_key, language):
+    """The rows a template starts with, named in the board's language (a blank board has
+    the one row every board starts with)."""
+    rows = TEMPLATES[template_key].get("rows")
+    if not rows:
+        return [{"name": FIRST_ROW_NAMES[language], "layer": Layer.CUSTOMER.value, "color": "#8a94a6"}]
+    return [{"name": row["names"][language], "layer": row["layer"].value, "color": row["color"]} for row in rows]
 
 
 _label_cache = {}

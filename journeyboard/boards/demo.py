@@ -76,7 +76,7 @@ def demo_document():
     for index, (phase, cards) in enumerate(zip(phases, DEMO_CARDS)):
         phase["kpi"] = _kpi(index)
         phase["cards"] = [
-            {"title": t, "note": n, "channel": c, "emotion": e, "kind": k} for t, n, c, e, k in cards
+            {"title": t, "note": n, "channel": c, "emotion": e, "kind": k, "row": 0} for t, n, c, e, k in cards
         ]
     return {
         "format": FORMAT,
@@ -94,6 +94,7 @@ def demo_document():
                 "color": "#7a5af8",
             }
         ],
+        "rows": [{"name": "Touchpoints", "layer": "customer", "color": "#8a94a6"}],
         "phases": phases,
     }
 

@@ -99,8 +99,9 @@ KINDS = _kinds(
     EventKind(
         "card.created",
         payload=("card", "phase", "after"),
+        optional=("row",),  # the card's row (recorded since boards have rows)
         render="fragments.card_created",
-        partials=("card-created", "card-moved"),  # card-moved: a deleted card put back mid-lane
+        partials=("card-created", "card-moved"),  # card-moved: a deleted card put back mid-cell
         undo="history.UNCREATE_CARD",
         describe="timeline.card_created",
     ),
@@ -115,6 +116,7 @@ KINDS = _kinds(
     EventKind(
         "card.moved",
         payload=("card", "title", "from_phase", "from_position", "phase", "position"),
+        optional=("from_row", "row"),  # the cells' rows (recorded since boards have rows)
         render="fragments.card_moved",
         partials=("card-moved",),
         undo="history.UNMOVE_CARD",
@@ -127,6 +129,7 @@ KINDS = _kinds(
     EventKind(
         "card.deleted",
         payload=("card", "phase", "position", "before"),
+        optional=("row",),
         render="fragments.card_deleted",
         partials=("card-deleted",),
         undo="history.UNDELETE_CARD",
@@ -164,6 +167,41 @@ KINDS = _kinds(
         partials=("board-body",),
         undo="history.UNDELETE_PHASE",
         describe="timeline.phase_deleted",
+    ),
+    # Rows of the journey grid: every screen re-renders the board body (the grid's shape,
+    # its cells and the blueprint's lines all change with them).
+    EventKind(
+        "row.created",
+        payload=("row", "after"),
+        optional=("cards",),  # brought back by an undo: the new ids of its cards
+        render="fragments.board_body",
+        partials=("board-body",),
+        undo="history.UNCREATE_ROW",
+        describe="timeline.row_created",
+    ),
+    EventKind(
+        "row.updated",
+        payload=("row", "before", "after"),
+        render="fragments.board_body",
+        partials=("board-body",),
+        undo="history.UNEDIT_ROW",
+        describe="timeline.row_updated",
+    ),
+    EventKind(
+        "row.moved",
+        payload=("row", "name", "from_position", "position"),
+        render="fragments.board_body",
+        partials=("board-body",),
+        undo="history.UNMOVE_ROW",
+        describe="timeline.row_moved",
+    ),
+    EventKind(
+        "row.deleted",
+        payload=("row", "position", "before", "cards", "deleted_cards"),
+        render="fragments.board_body",
+        partials=("board-body",),
+        undo="history.UNDELETE_ROW",
+        describe="timeline.row_deleted",
     ),
     EventKind(
         "persona.created",

@@ -3,7 +3,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from .catalog import EMOTIONS, LANGUAGES, TEMPLATE_CHOICES, Channel
-from .models import GUEST_NAME_MAX, Board, Card, Persona, Phase, Role
+from .models import GUEST_NAME_MAX, Board, Card, Persona, Phase, Role, Row
 
 
 class BoardCreateForm(forms.Form):
@@ -110,6 +110,27 @@ class PositionForm(forms.Form):
 
 class CardMoveForm(PositionForm):
     phase = forms.IntegerField(label=_("Phase"))
+    # The row of the target cell: left out, the card keeps its row.
+    row = forms.IntegerField(label=_("Row"), required=False)
+
+
+class CardRowForm(forms.Form):
+    """The optional row of a new card (left out: the board's first row)."""
+
+    row = forms.IntegerField(label=_("Row"), required=False)
+
+
+class RowForm(forms.ModelForm):
+    """A row's name, layer and colour; a new row left without a colour takes the default."""
+
+    color = forms.CharField(label=_("Colour"), max_length=7, required=False)
+
+    class Meta:
+        model = Row
+        fields = ["name", "layer", "color"]
+
+    def clean_color(self):
+        return self.cleaned_data["color"] or (self.instance.color if self.instance.pk else Row._meta.get_field("color").default)
 
 
 class MemberForm(forms.Form):

@@ -14,6 +14,7 @@ translated in advance; the templates translate.
 import threading
 from collections import OrderedDict
 
+from django.db.models import Exists, F, OuterRef
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -22,7 +23,7 @@ from .badged import badged_cards
 from .curve import emotion_curve
 from .events import known
 from .forms import MemberForm
-from .models import Board, Card, Role
+from .models import Board, Card, Role, Row
 from .personas import personas_of
 from .rendering import (
     board_data,
@@ -30,6 +31,7 @@ from .rendering import (
     card_alterations,
     card_state,
     lane_tallies,
+    Cell,
     lane_update,
     load_phases,
     members_data,
@@ -71,16 +73,29 @@ def _altered(board, counted, before, after):
 # context), or None when there is nothing to show any more.
 
 
+def _card_in_cell(board, card_id):
+    """A card with where it sits in its cell: its row's position (the first row's cells
+    keep the lane's ids) and whether cards follow it (`later`). One query, as `_card`."""
+    later = Card.objects.filter(phase_id=OuterRef("phase_id"), row_id=OuterRef("row_id"), position__gt=OuterRef("position"))
+    cards = badged_cards(board.pk).filter(pk=card_id, phase__board=board)
+    return cards.annotate(row_position=F("row__position"), later=Exists(later)).first()
+
+
 def card_created(board, data):
-    card = _card(board, data["card"])
+    card = _card_in_cell(board, data["card"])
     if card is None:
         return None
     tallies = _altered(board, [card.phase_id], None, card_state(card))
-    if card.position < tallies["lane_counts"][0][1] - 1:
+    row = Row(pk=card.row_id, position=card.row_position)
+    row.first = card.row_position == 0
+    if card.later:
         # Not at the end: a deleted card put back where it was (undo). Its lane's whole
-        # card list, as for a move, puts it in its place on every page.
-        return "card-moved", {"lanes": load_phases(board, only=[card.phase_id]), **tallies}
-    return "card-created", {"card": card, **tallies}
+        # card lists, as for a move, put it in its place on every page.
+        lanes = load_phases(board, only=[card.phase_id])
+        for lane in lanes:  # only its cell
+            lane.cells = [cell for cell in lane.cells if cell.row.pk == card.row_id]
+        return "card-moved", {"lanes": lanes, **tallies}
+    return "card-created", {"card": card, "cell": Cell(card.phase_id, row), **tallies}
 
 
 def card_updated(board, data):
@@ -103,6 +118,10 @@ def card_moved(board, data):
     lanes = load_phases(board, only=[data["from_phase"], data["phase"]])
     if not lanes:
         return None
+    if "row" in data:  # only the two cells the card left and entered (their lanes' other rows are as they were)
+        touched = {(data["from_phase"], data.get("from_row", data["row"])), (data["phase"], data["row"])}
+        for lane in lanes:
+            lane.cells = [cell for cell in lane.cells if (lane.pk, cell.row.pk) in touched]
     # Gone meanwhile: nobody knows what it carried, so send footers and curve anyway.
     facts = Card.objects.filter(pk=data["card"]).values_list("channel", "emotion").first() or ("?", 0)
     channelled, curve = card_alterations((data["from_phase"], *facts), (data["phase"], *facts))

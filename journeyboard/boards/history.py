@@ -46,10 +46,11 @@ from .changes import board_change, reverting
 from .events import UNDOABLE_KINDS, known
 from .importing import remove_imported, restore_imported
 from .lifecycle import update_board
-from .models import BoardEvent, Card, Persona, Phase
+from .models import BoardEvent, Card, Persona, Phase, Row
 from .personas import create_persona, delete_persona, update_persona
 from .phases import delete_phase, move_phase, restore_phase, update_phase
 from .ratings import restore_emotions
+from .rows import delete_row, move_row, restore_row, update_row
 
 
 class Refused(Exception):
@@ -103,12 +104,26 @@ def _whole(kind):
 
 def _card_whole(data, ids, board_id):
     card, phase = ids.resolve("card", data["card"]), ids.resolve("phase", data["phase"])
-    return {("card", card, WHOLE), ("phase", phase, CONTENTS)}
+    rows = {("row", ids.resolve("row", data["row"]), CONTENTS)} if isinstance(data.get("row"), int) else set()
+    return {("card", card, WHOLE), ("phase", phase, CONTENTS), *rows}
 
 
 def _card_move(data, ids, board_id):
     lanes = {("phase", ids.resolve("phase", data[key]), CONTENTS) for key in ("from_phase", "phase")}
-    return {("card", ids.resolve("card", data["card"]), PLACE), *lanes}
+    rows = {("row", ids.resolve("row", data[key]), CONTENTS) for key in ("from_row", "row") if isinstance(data.get(key), int)}
+    return {("card", ids.resolve("card", data["card"]), PLACE), *lanes, *rows}
+
+
+def _row_whole(data, ids, board_id):
+    cards = [card["id"] for card in data.get("deleted_cards", [])]  # a deleted row took its cards along
+    if isinstance(data.get("cards"), list):  # a row brought back brought them back (new ids)
+        cards += data["cards"]
+    row = ("row", ids.resolve("row", data["row"]), WHOLE)
+    return {row, *(("card", ids.resolve("card", card), WHOLE) for card in cards)}
+
+
+def _row_move(data, ids, board_id):
+    return {("row", ids.resolve("row", data["row"]), PLACE)}
 
 
 def _phase_whole(data, ids, board_id):
@@ -153,7 +168,7 @@ def _other(kind):
     def touches(data, ids, board_id):
         return {
             (name, ids.resolve(name, data[name]), kind)
-            for name in ("card", "phase", "persona")
+            for name in ("card", "phase", "persona", "row")
             if isinstance(data.get(name), int)
         }
 
@@ -177,6 +192,13 @@ def _phase(board, ids, pk):
     return phase
 
 
+def _row(board, ids, pk):
+    row = Row.objects.filter(pk=ids.resolve("row", pk), board=board).first()
+    if row is None:
+        raise _Missing
+    return row
+
+
 def _persona(board, ids, pk):
     persona = Persona.objects.filter(pk=ids.resolve("persona", pk), board=board).first()
     if persona is None:
@@ -195,7 +217,8 @@ def _uncreate_card(actor, board, data, ids):
 
 def _undelete_card(actor, board, data, ids):
     fields = {name: data["before"][name] for name in CARD_FIELDS}
-    create_card(actor, _phase(board, ids, data["phase"]), position=data["position"], **fields)
+    row = _row(board, ids, data["row"]) if isinstance(data.get("row"), int) else None
+    create_card(actor, _phase(board, ids, data["phase"]), position=data["position"], row=row, **fields)
 
 
 def _unedit_card(actor, board, data, ids):
@@ -203,7 +226,8 @@ def _unedit_card(actor, board, data, ids):
 
 
 def _unmove_card(actor, board, data, ids):
-    move_card(actor, _card(board, ids, data["card"]), _phase(board, ids, data["from_phase"]), data["from_position"])
+    row = _row(board, ids, data["from_row"]) if isinstance(data.get("from_row"), int) else None
+    move_card(actor, _card(board, ids, data["card"]), _phase(board, ids, data["from_phase"]), data["from_position"], row)
 
 
 def _uncreate_phase(actor, board, data, ids):
@@ -211,7 +235,10 @@ def _uncreate_phase(actor, board, data, ids):
 
 
 def _undelete_phase(actor, board, data, ids):
-    cards = [{name: card[name] for name in CARD_FIELDS} for card in data["deleted_cards"]]
+    cards = [
+        {**{name: card[name] for name in CARD_FIELDS}, "row": ids.resolve("row", card["row"]) if "row" in card else None}
+        for card in data["deleted_cards"]
+    ]
     restore_phase(actor, board, data["before"], data["position"], cards)
 
 
@@ -221,6 +248,23 @@ def _unedit_phase(actor, board, data, ids):
 
 def _unmove_phase(actor, board, data, ids):
     move_phase(actor, _phase(board, ids, data["phase"]), data["from_position"])
+
+
+def _uncreate_row(actor, board, data, ids):
+    delete_row(actor, _row(board, ids, data["row"]))
+
+
+def _undelete_row(actor, board, data, ids):
+    cards = [{**{name: card[name] for name in CARD_FIELDS}, "phase": ids.resolve("phase", card["phase"])} for card in data["deleted_cards"]]
+    restore_row(actor, board, data["before"], data["position"], cards)
+
+
+def _unedit_row(actor, board, data, ids):
+    update_row(actor, _row(board, ids, data["row"]), **_earlier(data))
+
+
+def _unmove_row(actor, board, data, ids):
+    move_row(actor, _row(board, ids, data["row"]), data["from_position"])
 
 
 def _uncreate_persona(actor, board, data, ids):
@@ -273,7 +317,8 @@ def _moved(data):
     # where it started changed nothing.
     if "from_position" not in data:
         return False
-    return (data.get("from_phase", data.get("phase")), data["from_position"]) != (data.get("phase"), data["position"])
+    where_from = (data.get("from_phase", data.get("phase")), data.get("from_row", data.get("row")), data["from_position"])
+    return where_from != (data.get("phase"), data.get("row"), data["position"])
 
 
 def _has(*keys):
@@ -297,6 +342,10 @@ UNCREATE_PHASE = Undoable(_always, _phase_whole, _uncreate_phase)
 UNEDIT_PHASE = Undoable(_changes_something, _fields_of("phase"), _unedit_phase)
 UNMOVE_PHASE = Undoable(_moved, _phase_move, _unmove_phase)
 UNDELETE_PHASE = Undoable(_has("position", "deleted_cards"), _phase_whole, _undelete_phase)
+UNCREATE_ROW = Undoable(_always, _row_whole, _uncreate_row)
+UNEDIT_ROW = Undoable(_changes_something, _fields_of("row"), _unedit_row)
+UNMOVE_ROW = Undoable(_moved, _row_move, _unmove_row)
+UNDELETE_ROW = Undoable(_has("position", "deleted_cards"), _row_whole, _undelete_row)
 UNCREATE_PERSONA = Undoable(_always, _whole("persona"), _uncreate_persona)
 UNEDIT_PERSONA = Undoable(_changes_something, _fields_of("persona"), _unedit_persona)
 UNDELETE_PERSONA = Undoable(_always, _whole("persona"), _undelete_persona)
@@ -332,11 +381,11 @@ class Ids:
     and phases' in the order its undo removed them. One query per board."""
 
     def __init__(self, board):
-        self.newer = {"card": {}, "phase": {}, "persona": {}}
+        self.newer = {"card": {}, "phase": {}, "persona": {}, "row": {}}
         restores = BoardEvent.objects.filter(
             board=board,
             reverts__isnull=False,
-            kind__in=("card.created", "phase.created", "persona.created", "cards.imported"),
+            kind__in=("card.created", "phase.created", "persona.created", "row.created", "cards.imported"),
         ).select_related("reverts")
         for event in restores:
             if event.kind == "cards.imported":
@@ -346,7 +395,7 @@ class Ids:
             if event.reverts.kind != f"{kind}.deleted":
                 continue
             self.newer[kind][event.reverts.data[kind]] = event.data[kind]
-            if kind == "phase":
+            if kind in ("phase", "row"):
                 old_cards = [card["id"] for card in event.reverts.data.get("deleted_cards", [])]
                 self.newer["card"].update(zip(old_cards, event.data.get("cards") or []))
 
@@ -469,12 +518,14 @@ def _changed_since(noun, redo):
             "card": _("Someone else changed this card since; redo is not possible."),
             "phase": _("Someone else changed this phase since; redo is not possible."),
             "persona": _("Someone else changed this persona since; redo is not possible."),
+            "row": _("Someone else changed this row since; redo is not possible."),
             "board": _("Someone else changed this on the board since; redo is not possible."),
         }[noun]
     return {
         "card": _("Someone else changed this card since; undo is not possible."),
         "phase": _("Someone else changed this phase since; undo is not possible."),
         "persona": _("Someone else changed this persona since; undo is not possible."),
+        "row": _("Someone else changed this row since; undo is not possible."),
         "board": _("Someone else changed this on the board since; undo is not possible."),
     }[noun]
 

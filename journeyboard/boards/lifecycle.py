@@ -7,7 +7,7 @@ from django.utils.translation import override
 
 from django.core.exceptions import ValidationError
 
-from .catalog import LANGUAGE_CODES, TEMPLATES, template_phases
+from .catalog import LANGUAGE_CODES, TEMPLATES, template_phases, template_rows
 from .changes import board_change, record
 from .examples import template_examples
 from .models import Board
@@ -17,7 +17,7 @@ BOARD_FIELDS = ("title", "description", "ambassador_loop")
 
 
 def create_board(actor, title, template="blank", language="en", description="", examples=False, persona_name="", persona_role=""):
-    """A new board owned by `actor`, with the template's phases named in `language`.
+    """A new board owned by `actor`, with the template's phases and rows named in `language`.
 
     With `examples`, the phases start with the template's example cards in `language`
     (templates without examples start empty). It is all one import, so the board,
@@ -39,11 +39,12 @@ def create_board(actor, title, template="blank", language="en", description="", 
         "description": description,
         "language": language,
         "personas": personas,
+        "rows": template_rows(template, language),
         "phases": [{**phase, "cards": []} for phase in template_phases(template, language)],
     }
     if examples:
         for phase, cards in zip(document["phases"], template_examples(template, language)):
-            phase["cards"] = cards
+            phase["cards"] = [{**card, "row": 0} for card in cards]  # the touchpoints row
     return import_board(actor, document)
 
 

@@ -1,8 +1,8 @@
-"""How big a board may grow: phases and cards per board (docs/limits.md).
+"""How big a board may grow: phases, rows and cards per board (docs/limits.md).
 
 One board is one page, one broadcast and one export: past some size every one of them gets
 slow for everybody on it, and a script could otherwise fill the database through one board.
-The limits are settings (JOURNEYBOARD_MAX_PHASES, JOURNEYBOARD_MAX_CARDS), generous enough
+The limits are settings (JOURNEYBOARD_MAX_PHASES, JOURNEYBOARD_MAX_ROWS, JOURNEYBOARD_MAX_CARDS), generous enough
 for the 20 phases × 500 cards board of the benchmarks. Every way a board grows checks them
 the same way: a new card or phase, an import, a copy.
 """
@@ -16,6 +16,24 @@ from .models import Card, Phase
 
 def max_phases():
     return settings.JOURNEYBOARD_MAX_PHASES
+
+
+def max_rows():
+    return settings.JOURNEYBOARD_MAX_ROWS
+
+
+def rows_error():
+    limit = max_rows()
+    return ngettext("A board has at most %(limit)d row.", "A board has at most %(limit)d rows.", limit) % {
+        "limit": limit
+    }
+
+
+def check_rows(rows):
+    """Refuse a board of `rows` rows if it is over the limit (rows are checked under the
+    board's lock by the row services, and by import before anything is saved)."""
+    if rows > max_rows():
+        raise ValidationError(rows_error(), code="too_many_rows")
 
 
 def max_cards():

@@ -5,12 +5,14 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .catalog import EMOTION_MAX, EMOTION_MIN, EMOTIONS, LANGUAGES, Channel, Kind, Segment, label
+from .catalog import EMOTION_MAX, EMOTION_MIN, EMOTIONS, FIRST_ROW_NAMES, LANGUAGES, Channel, Kind, Layer, Segment, label
 
 TITLE_MAX = 200
 NOTE_MAX = 5000
 DESCRIPTION_MAX = 2000
 PHASE_NAME_MAX = 80
+ROW_NAME_MAX = 80
+ROW_COLOUR = "#8a94a6"
 NOTE_PREVIEW = 240
 KPI_NAME_MAX = 60
 GUEST_NAME_MAX = 60
@@ -95,10 +97,54 @@ class Phase(models.Model):
         return "on" if self.kpi_value >= self.kpi_target else "off"
 
 
+class Row(models.Model):
+    """A horizontal band of the journey grid (customer actions, touchpoints, backstage…):
+    every card sits in one cell, a phase × a row."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="rows")
+    name = models.CharField(_("name"), max_length=ROW_NAME_MAX)
+    layer = models.CharField(_("layer"), max_length=10, choices=Layer.choices, default=Layer.CUSTOMER)
+    color = models.CharField(_("colour"), max_length=7, default=ROW_COLOUR, validators=[hex_colour])
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["board", "position"])]
+
+    def __str__(self):
+        return self.name
+
+
+def first_row_id(board_id):
+    """The id of a board's first row, made if the board has none (a board made outside the
+    services, as some tests and scripts do)."""
+    row_id = Row.objects.filter(board_id=board_id).order_by("position", "pk").values_list("pk", flat=True).first()
+    if row_id is None:
+        language = Board.objects.filter(pk=board_id).values_list("language", flat=True).first() or "en"
+        row_id = Row.objects.create(board_id=board_id, name=FIRST_ROW_NAMES.get(language, FIRST_ROW_NAMES["en"])).pk
+    return row_id
+
+
+class CardQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # A card made without a row goes to its board's first row (one query per board).
+        objs = list(objs)
+        firsts = {}
+        for card in objs:
+            if card.row_id is None and card.phase_id is not None:
+                board_id = card.phase.board_id
+                if board_id not in firsts:
+                    firsts[board_id] = first_row_id(board_id)
+                card.row_id = firsts[board_id]
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 class Card(models.Model):
-    """A touchpoint (or a pain point, opportunity or idea) in one phase."""
+    """A touchpoint (or a pain point, opportunity or idea) in one cell: a phase × a row."""
 
     phase = models.ForeignKey(Phase, on_delete=models.CASCADE, related_name="cards")
+    # Blank: a card made without a row goes to its board's first row (save, bulk_create).
+    row = models.ForeignKey(Row, on_delete=models.CASCADE, related_name="cards", blank=True)
     title = models.CharField(_("title"), max_length=TITLE_MAX)
     note = text_field(_("note"), NOTE_MAX, blank=True)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices, blank=True)
@@ -114,12 +160,19 @@ class Card(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = CardQuerySet.as_manager()
+
     class Meta:
         ordering = ["position", "pk"]
-        indexes = [models.Index(fields=["phase", "position"])]
+        indexes = [models.Index(fields=["phase", "position"]), models.Index(fields=["phase", "row", "position"])]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        if self.row_id is None and self.phase_id is not None:
+            self.row_id = first_row_id(self.phase.board_id)
+        super().save(*args, **kwargs)
 
     # Labels for the card partial, cheap enough to call for thousands of cards.
     @property

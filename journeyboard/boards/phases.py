@@ -1,5 +1,6 @@
 """Phases (the lanes of a board): create, edit, reorder and delete."""
 
+from collections import Counter
 from decimal import Decimal
 
 from django.db.models import F
@@ -8,7 +9,7 @@ from . import limits
 from .cards import CARD_FIELDS
 from .catalog import palette_colour
 from .changes import board_change, clamp, fresh, in_order, record, renumber
-from .models import Card, Phase
+from .models import Card, Phase, Row, first_row_id
 
 KPI_FIELDS = ("kpi_name", "kpi_value", "kpi_target", "kpi_unit", "kpi_lower_is_better")
 PHASE_FIELDS = ("name", "segment", "color", *KPI_FIELDS)
@@ -69,12 +70,12 @@ def move_phase(actor, phase, position):
 
 
 def delete_phase(actor, phase):
-    """Delete a phase together with its cards. The event keeps their content (`deleted_cards`,
-    in lane order), so that undo can put the phase back as it was."""
+    """Delete a phase together with its cards. The event keeps their content and row
+    (`deleted_cards`, in row and cell order), so that undo can put the phase back as it was."""
     with board_change(phase.board_id) as board:
         phase = fresh(Phase.objects.filter(board=board), phase.pk)
         phase_id, snapshot, position = phase.pk, _snapshot(phase), phase.position
-        cards = list(phase.cards.order_by("position", "pk").values("id", *CARD_FIELDS))
+        cards = list(phase.cards.order_by("row__position", "row_id", "position", "pk").values("id", "row", *CARD_FIELDS))
         phase.delete()
         Phase.objects.bulk_update(renumber(_phases(board.pk)), ["position"])
         record(
@@ -92,8 +93,9 @@ def delete_phase(actor, phase):
 def restore_phase(actor, board, fields, position, cards):
     """Put a deleted phase back (undo of a deletion) as one change: its name, colour, segment
     and KPI (`fields`, as `_snapshot` recorded them), at `position`, with `cards` (field dicts,
-    in lane order). Phase and cards get new ids; the event lists the cards' new ids in the
-    order of `cards`, so that history can follow the old ids to the new ones."""
+    in cell order, each with its `row` id, or without one for the first row; a row gone
+    meanwhile means the first row). Phase and cards get new ids; the event lists the cards'
+    new ids in the order of `cards`, so that history can follow the old ids to the new ones."""
     with board_change(board.pk) as board:
         count = Phase.objects.filter(board=board).count()
         limits.check_room(board, phases=1, cards=len(cards))
@@ -102,7 +104,15 @@ def restore_phase(actor, board, fields, position, cards):
         if phase.position < count:  # make room: positions stay gap-free
             Phase.objects.filter(board=board, position__gte=phase.position).update(position=F("position") + 1)
         phase.save()
-        restored = [Card(phase=phase, author=actor, position=index, **card) for index, card in enumerate(cards)]
+        rows = list(Row.objects.filter(board=board).order_by("position", "pk").values_list("pk", flat=True))
+        if not rows:
+            rows = [first_row_id(board.pk)]
+        restored, cells = [], Counter()
+        for card in cards:
+            fields = {name: value for name, value in card.items() if name != "row"}
+            row_id = card.get("row") if card.get("row") in rows else rows[0]
+            restored.append(Card(phase=phase, row_id=row_id, author=actor, position=cells[row_id], **fields))
+            cells[row_id] += 1
         for card in restored:
             card.full_clean()
         Card.objects.bulk_create(restored)

@@ -1,6 +1,7 @@
 """What the board templates need, loaded in a constant number of queries."""
 
 from collections import Counter, defaultdict
+from dataclasses import dataclass, field
 from itertools import groupby
 
 from django.db.models import Aggregate, CharField, Count
@@ -10,11 +11,12 @@ from django.utils.functional import SimpleLazyObject
 
 from .access import can_write
 from .badged import badged_cards
-from .catalog import EMOTIONS, Channel, Kind, Segment, label
+from .catalog import EMOTIONS, LAYER_LINES, Channel, Kind, Layer, Segment, label
 from .curve import MOODS, emotion_curve
 from .loop import loop_arrow
 from .forms import CardForm, PhaseCreateForm
-from .models import Card, Membership, Phase, note_preview
+from .grid import decoded_rows, rows_json
+from .models import Card, Membership, Phase, Row, note_preview
 from .ratings import rating_state
 from .voting import voting_state
 
@@ -25,7 +27,7 @@ BOARD_TEMPLATE = "boards/board.html"
 # cards is no use on a wall, and rendering all of them made big boards slow to open.
 # Positions are gap-free, so "the first N" is exactly position < N.
 LANE_PAGE = 100
-CARD_SHOWN = ("id", "phase_id", "position", "title", "note", "channel", "emotion", "kind")  # what a lane lists
+CARD_SHOWN = ("id", "phase_id", "row_id", "position", "title", "note", "channel", "emotion", "kind")  # what a cell lists
 
 
 class ChannelList(Aggregate):
@@ -66,32 +68,89 @@ _DERIVED = {  # as Card's properties of the same names
 }
 
 
-def load_phases(board, only=None, all_cards=False):
+# --- the grid: rows × phases --------------------------------------------------------------
+
+LAYER_ORDER = list(Layer.values)
+
+
+def board_rows(board):
+    """The board's rows in order (one query), each with its blueprint line (`line`)."""
+    return with_lines(list(Row.objects.filter(board=board).order_by("position", "pk")))
+
+
+def with_lines(rows):
+    """Mark each row below a change of layer with the blueprint's line drawn above it
+    (`line`: the lazy label, or None), and the first row as such (`first`)."""
+    for index, row in enumerate(rows):
+        row.first = index == 0
+        row.line = None
+        if index and rows[index - 1].layer != row.layer:
+            upper = min(LAYER_ORDER.index(rows[index - 1].layer), LAYER_ORDER.index(row.layer))
+            row.line = LAYER_LINES.get(LAYER_ORDER[upper])
+    return rows
+
+
+@dataclass
+class Cell:
+    """One cell of the grid: a phase × a row, its cards, and the ids of its list and form.
+    The first row's cells keep the ids lanes had before rows (`cards-<phase>`,
+    `add-card-<phase>`); the other rows' add the row (`cards-<phase>-<row>`)."""
+
+    phase_id: int
+    row: Row
+    cards: list = field(default_factory=list)
+
+    @property
+    def suffix(self):
+        return f"{self.phase_id}" if getattr(self.row, "first", self.row.position == 0) else f"{self.phase_id}-{self.row.pk}"
+
+    @property
+    def list_id(self):
+        return f"cards-{self.suffix}"
+
+    @property
+    def form_id(self):
+        return f"add-card-{self.suffix}"
+
+
+def cell_of(phase, row):
+    return Cell(phase.pk, row)
+
+
+def load_phases(board, only=None, all_cards=False, rows=None):
     """Phases in order (or just phase `only`, an id or a list of ids), each with its card
-    count, its cards per channel (`channels`, see phase_channels) and `shown_cards`, its
-    first LANE_PAGE cards (all with `all_cards`) as CardRows: two queries whatever the
-    board's size."""
+    count, its cards per channel (`channels`, see phase_channels), `cells` (one per row of
+    the board, each listing its first LANE_PAGE cards, all with `all_cards`, as CardRows)
+    and `shown_cards` (those of every cell): two queries whatever the board's size.
+    `board.grid_rows` is set to the board's rows."""
     phases = Phase.objects.filter(board=board).order_by("position", "pk")
     phases = phases.annotate(card_count=Count("cards"), channel_list=ChannelList("cards__channel"), **MOODS)
+    if rows is None:
+        phases = phases.annotate(row_list=rows_json())
     if isinstance(only, (list, tuple, set)):
         phases = phases.filter(pk__in=only)
     elif only is not None:
         phases = phases.filter(pk=only)
     phases = list(phases)
+    if rows is None:
+        rows = decoded_rows(board.pk, phases[0].row_list) if phases else board_rows(board)
+    rows = with_lines(rows)
+    board.grid_rows = rows
     cards = badged_cards(board.pk).filter(phase_id__in=[phase.pk for phase in phases])
     if not all_cards:
         cards = cards.filter(position__lt=LANE_PAGE)
-    rows = cards.order_by("position", "pk").values(*CARD_SHOWN, "comment_count", "vote_count")
-    by_phase = defaultdict(list)
-    for row in rows:
+    values = cards.order_by("position", "pk").values(*CARD_SHOWN, "comment_count", "vote_count")
+    by_cell = defaultdict(list)
+    for value in values:
         # Ids and catalog values need no escaping: given as safe strings, the template
         # engine skips escaping them, ~10 times per card. Anything else is escaped as ever.
-        row["pk"] = mark_safe(row["id"])
-        row["kind"] = _SAFE_VALUES.get(row["kind"], row["kind"])
-        row["channel"] = _SAFE_VALUES.get(row["channel"], row["channel"])
-        by_phase[row["phase_id"]].append(CardRow(row))
+        value["pk"] = mark_safe(value["id"])
+        value["kind"] = _SAFE_VALUES.get(value["kind"], value["kind"])
+        value["channel"] = _SAFE_VALUES.get(value["channel"], value["channel"])
+        by_cell[value["phase_id"], value["row_id"]].append(CardRow(value))
     for phase in phases:
-        phase.shown_cards = by_phase[phase.pk]
+        phase.cells = [Cell(phase.pk, row, by_cell[phase.pk, row.pk]) for row in rows]
+        phase.shown_cards = [card for cell in phase.cells for card in cell.cards]
         phase.channels = phase_channels(phase)  # the lane footer
     return phases
 
@@ -136,6 +195,7 @@ def viewer_flags(board):
         "is_owner": membership.is_owner,
         "is_facilitator": membership.is_facilitator,
         "segments": Segment.choices,
+        "layers": Layer.choices,
         # The board's voting round, read only by what shows a card or the voting bar.
         "voting": SimpleLazyObject(lambda: voting_state(board)),
         "rating": SimpleLazyObject(lambda: rating_state(board)),
@@ -148,8 +208,11 @@ def viewer_flags(board):
 def board_data(board, phases=None):
     """What the board body shows, the same for every viewer."""
     phases = load_phases(board) if phases is None else phases
+    rows = board.grid_rows if hasattr(board, "grid_rows") else board_rows(board)
     return {
         "phases": phases,
+        "rows": rows,
+        "grid": len(rows) > 1,  # one row: lanes as they were before rows
         "segment_runs": segment_runs(phases),
         "curve": emotion_curve(board, phases),
         "loop": loop_arrow(len(phases)),

@@ -7,11 +7,14 @@ The columns, in any order on import (`phase` and `title` are required, the other
 
 - Phases are matched by name and created in the order they first appear: first the
   XLSX `phases` sheet's (which brings segment, colour and KPI), then any new name in the
-  cards. Cards keep the order of `position` within their phase, then of the lines.
+  cards. Cards keep the order of `position` within their cell (phase and row), then of the lines.
 - Channel, kind and emotion take the keys (`website`, `pain`, -1) or the labels in
   English, Dutch or German ("Website / webshop", "Pijnpunt", "Sehr negativ").
-- `row`: boards have a single row so far, so every line names the same row (usually
-  none). `personas`: cards are not tagged with personas yet, so it stays empty.
+- `row`: the name of the card's row. Rows are matched by name and created (in the customer
+  layer) in the order they first appear; an empty `row` is the row named as every board's
+  first one in the board's language ("Touchpoints"), which is also what the export leaves
+  empty on a board of that one row. `personas`: cards are not tagged with personas yet, so
+  it stays empty.
   `votes` and `comments` are a record of the workshop the file came from and are ignored.
 - Formulas are refused: a CSV cell starting with =, +, - or @ (other than a number in a
   number column), and a cell an XLSX stores as a formula (its text cells are text, as the
@@ -38,14 +41,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from . import limits
-from .catalog import EMOTIONS, LANGUAGE_CODES, Channel, Kind, Segment, palette_colour
+from .catalog import EMOTIONS, FIRST_ROW_NAMES, LANGUAGE_CODES, Channel, Kind, Segment, palette_colour
 from .models import TITLE_MAX, Card, Phase
 from .transfer import FORMAT, import_board
 
 HEADER = ("phase", "row", "position", "title", "note", "channel", "emotion", "kind", "personas", "votes", "comments")
 PHASE_HEADER = ("phase", "segment", "colour", "kpi", "kpi_value", "kpi_target", "kpi_unit", "kpi_lower_is_better")
 CARDS_SHEET, PHASES_SHEET = "cards", "phases"
-# Boards have a single row so far: every card is in it, and its name is empty.
+# A board of one row named as boards start leaves the `row` column empty (as before rows).
 DEFAULT_ROW = ""
 # What a spreadsheet program may take for the start of a formula (OWASP's list for CSV).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -92,14 +95,17 @@ def spreadsheet_document(name, raw, language=None):
     phases = {}  # name -> phase dict, in order of appearance
     if phases_table is not None:
         _phases_from(phases_table, phases, problems)
-    _cards_from(cards_table, phases, problems)
+    language = _language(language)
+    rows = {}  # name -> index, in order of appearance
+    _cards_from(cards_table, phases, rows, FIRST_ROW_NAMES[language], problems)
     problems.raise_if_any()
     return {
         "format": FORMAT,
         "title": _title(name),
         "description": "",
-        "language": _language(language),
+        "language": language,
         "personas": [],
+        "rows": [{"name": row, "layer": "customer"} for row in rows or [FIRST_ROW_NAMES[language]]],
         "phases": [_without_order(phase) for phase in phases.values()],
     }
 
@@ -468,22 +474,18 @@ def _decimal(number):
     return None if number is None else Decimal(str(number))
 
 
-def _cards_from(table, phases, problems):
+def _cards_from(table, phases, rows, first_row, problems):
     lines = _lines(table, HEADER, ("phase", "title"), problems)
-    row_name = None
     for line in lines or ():
         phase_name = line.text("phase", required=True).strip()
-        row = line.text("row").strip()
-        if row:
-            if row_name is None:
-                row_name = row
-            elif row != row_name:
-                line.fail("row", _("A board has one row so far: every line names the same row (“%(row)s”) or none.") % {"row": row_name})
+        row_name = line.text("row").strip() or first_row
+        row = rows.setdefault(row_name, len(rows))
         position = line.number("position", _("expected a whole number from 1 up"))
         if position is not None and (not isinstance(position, int) or position < 1):
             line.fail("position", _("expected a whole number from 1 up"))
             position = None
         card = {
+            "row": row,
             "title": line.text("title", required=True),
             "note": line.text("note"),
             "channel": line.choice("channel", "channel", _("Unknown channel “%(value)s”.")),
@@ -494,12 +496,12 @@ def _cards_from(table, phases, problems):
             line.fail("personas", _("Cards are not tagged with personas yet: leave this column empty."))
         for ignored in ("votes", "comments"):
             line.text(ignored)  # a record of the workshop, not imported; but no formulas
-        line.model(Card(**card), ["phase", "author", "position"], CARD_COLUMNS)
+        line.model(Card(**{k: v for k, v in card.items() if k != "row"}), ["phase", "author", "position"], CARD_COLUMNS)
         if not phase_name:
             continue
         if phase_name not in phases:
             phases[phase_name] = _new_phase(phase_name, len(phases))
             line.model(Phase(name=phase_name), ["board"], {"name": "phase"})
-        # Sorted by position, then by line, when the document is made.
-        order = (position if position is not None else float("inf"), line.line_no)
+        # Sorted by row, position, then by line, when the document is made.
+        order = (row, position if position is not None else float("inf"), line.line_no)
         phases[phase_name]["cards"].append((order, card))

@@ -16,7 +16,7 @@ from django.utils.translation import ngettext
 
 from .events import UNDOABLE_KINDS, known
 from .history import changed_fields
-from .models import BoardEvent, Card, Persona, Phase, Role
+from .models import BoardEvent, Card, Persona, Phase, Role, Row
 from .numbers import kpi_number
 from .phases import KPI_FIELDS
 
@@ -94,6 +94,12 @@ class Names:
         if missing:
             deleted = BoardEvent.objects.filter(board=board, kind="phase.deleted", data__phase__in=list(missing))
             self.phases.update(deleted.values_list("data__phase", "data__before__name"))
+        # Row names only for a page that names rows (moves across rows): no query otherwise.
+        across = [e for e in events if e.kind == "card.moved" and e.data.get("from_row", e.data.get("row")) != e.data.get("row")]
+        self.rows = dict(Row.objects.filter(board=board).values_list("pk", "name")) if across else {}
+        for event in events:
+            if event.kind == "row.deleted":
+                self.rows.setdefault(event.data["row"], event.data["before"]["name"])
         commented = _ids([e for e in events if e.kind.startswith("comment.")], ("card",))
         self.cards = dict(Card.objects.filter(pk__in=commented).values_list("pk", "title")) if commented else {}
         people = _ids([e for e in events if e.kind.startswith("member.")], ("user",))
@@ -101,6 +107,9 @@ class Names:
 
     def phase(self, pk):
         return self.phases.get(pk) or _("a deleted phase")
+
+    def row(self, pk):
+        return self.rows.get(pk) or _("a deleted row")
 
     def card(self, pk):
         return self.cards.get(pk) or _("a deleted card")
@@ -152,6 +161,12 @@ def card_updated(event, names):
 def card_moved(event, names):
     data = event.data
     card = data.get("title") or _("a card")
+    if data.get("from_row", data.get("row")) != data.get("row"):
+        return _("moved “%(card)s” to %(phase)s, row “%(row)s”") % {
+            "card": card,
+            "phase": names.phase(data["phase"]),
+            "row": names.row(data["row"]),
+        }
     if data["from_phase"] == data["phase"]:
         return _("moved “%(card)s” within %(phase)s") % {"card": card, "phase": names.phase(data["phase"])}
     return _("moved “%(card)s” from %(from)s to %(to)s") % {
@@ -222,6 +237,44 @@ def phase_deleted(event, names):
         "deleted phase “%(phase)s” with %(count)d cards",
         count,
     ) % {"phase": data["before"]["name"], "count": count}
+
+
+def row_created(event, names):
+    data = event.data
+    cards = data.get("cards")
+    if isinstance(cards, list) and cards:  # brought back by an undo, with its cards
+        return ngettext(
+            "added row “%(row)s” with %(count)d card",
+            "added row “%(row)s” with %(count)d cards",
+            len(cards),
+        ) % {"row": data["after"]["name"], "count": len(cards)}
+    return _("added row “%(row)s”") % {"row": data["after"]["name"]}
+
+
+def row_updated(event, names):
+    data = event.data
+    fields = changed_fields(data)
+    name = data["after"].get("name") or names.row(data["row"])
+    if fields == ["name"]:
+        return _("renamed row “%(old)s” to “%(row)s”") % {"old": data["before"]["name"], "row": name}
+    if not fields:
+        return _("saved row “%(row)s” unchanged") % {"row": name}
+    return _("edited row “%(row)s”: %(fields)s") % {"row": name, "fields": _field_labels(Row, fields)}
+
+
+def row_moved(event, names):
+    data = event.data
+    return _("moved row “%(row)s” to place %(place)d") % {"row": data["name"], "place": data["position"] + 1}
+
+
+def row_deleted(event, names):
+    data = event.data
+    count = data.get("cards") or 0
+    return ngettext(
+        "deleted row “%(row)s” with %(count)d card",
+        "deleted row “%(row)s” with %(count)d cards",
+        count,
+    ) % {"row": data["before"]["name"], "count": count}
 
 
 def persona_created(event, names):

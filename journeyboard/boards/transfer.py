@@ -1,4 +1,5 @@
-"""The board JSON format (`journeyboard/1`): export, validation and import.
+"""The board JSON format (`journeyboard/2`; `journeyboard/1` is still read): export,
+validation and import.
 
 Import is all or nothing: the whole document is validated before anything is written,
 and the writes share one transaction. Error messages name the offending place, e.g.
@@ -11,6 +12,7 @@ checked, and a refusal lists the first problems and only counts the rest.
 """
 
 import json
+from collections import Counter
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
@@ -22,14 +24,18 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from . import limits
-from .catalog import LANGUAGE_CODES
+from .catalog import FIRST_ROW_NAMES, LANGUAGE_CODES
 from .changes import record
-from .models import Board, Card, Membership, Persona, Phase, Role
+from .grid import decoded_rows, rows_json
+from .models import Board, Card, Membership, Persona, Phase, Role, Row
 from .personas import avatar_colour
 from .ratings import last_closed_results
 from .voting import with_votes
 
-FORMAT = "journeyboard/1"
+FORMAT = "journeyboard/2"
+# Version 1 has no rows: its cards all go to one row (as every board had before rows).
+FORMAT_1 = "journeyboard/1"
+ROW_FIELDS = ("name", "layer", "color")
 PERSONA_FIELDS = ("name", "role", "goals", "frustrations", "quote", "color")
 PHASE_FIELDS = ("name", "segment", "color")
 CARD_FIELDS = ("title", "note", "channel", "emotion", "kind")
@@ -41,8 +47,11 @@ KPI_PARTS = ("name", "value", "target", "unit", "lower_is_better")
 def export_board(board):
     """The board as a JSON-ready dict; a constant number of queries whatever its size."""
     # Each card's votes in the last closed round ride on the cards' query as a subquery.
-    cards = with_votes(Card.objects.order_by("position", "pk"), board.pk, closed=True)
+    cards = with_votes(Card.objects.order_by("row__position", "row_id", "position", "pk"), board.pk, closed=True)
     phases = Phase.objects.filter(board=board).prefetch_related(Prefetch("cards", cards)).order_by("position", "pk")
+    phases = list(phases.annotate(row_list=rows_json()))  # the rows ride on the phase query
+    rows = decoded_rows(board.pk, phases[0].row_list) if phases else list(Row.objects.filter(board=board).order_by("position", "pk"))
+    index = {row.pk: i for i, row in enumerate(rows)}
     rooms = last_closed_results(board.pk)  # the last closed emotion round: two queries
     return {
         "format": FORMAT,
@@ -51,18 +60,24 @@ def export_board(board):
         "language": board.language,
         "ambassador_loop": board.ambassador_loop,
         "personas": [_fields(p, PERSONA_FIELDS) for p in board.personas.all()],
+        "rows": [_fields(row, ROW_FIELDS) for row in rows],
         "phases": [
-            {**_fields(phase, PHASE_FIELDS), "kpi": _kpi(phase), "cards": [_card(card, rooms.get(card.pk)) for card in phase.cards.all()]}
+            {
+                **_fields(phase, PHASE_FIELDS),
+                "kpi": _kpi(phase),
+                "cards": [_card(card, index[card.row_id], rooms.get(card.pk)) for card in phase.cards.all()],
+            }
             for phase in phases
         ],
     }
 
 
-def _card(card, room=None):
-    """A card; with the dot votes it got in the board's last closed round, if any, and the
-    room's ratings in its last closed emotion round (records of the workshop: import ignores
-    them, they belonged to people on this board)."""
-    fields = _fields(card, CARD_FIELDS)
+def _card(card, row, room=None):
+    """A card with its row (an index into the board's rows); with the dot votes it got in
+    the board's last closed round, if any, and the room's ratings in its last closed emotion
+    round (records of the workshop: import ignores them, they belonged to people on this
+    board)."""
+    fields = {**_fields(card, CARD_FIELDS), "row": row}
     if card.vote_count:
         fields["votes"] = card.vote_count
     if room is not None:
@@ -219,6 +234,19 @@ class _Checker:
             self.fail(f"{path}.{name}", _("expected a number or null"))
             return None
 
+    def row(self, obj, path, rows):
+        """A card's row: an index into the board's `rows` (their number)."""
+        value = obj.get("row")
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < rows:
+            title = obj.get("title") if isinstance(obj.get("title"), str) else ""
+            self.fail(
+                f"{path}.row",
+                _("card “%(title)s” needs the index of one of the board's rows (0 to %(last)d)")
+                % {"title": title[:60], "last": rows - 1},
+            )
+            return 0
+        return value
+
     def kpi(self, obj, path):
         """The `kpi_*` model fields of a phase from its "kpi" object (or null)."""
         raw = obj.get("kpi")
@@ -249,13 +277,17 @@ class _Checker:
 
 
 def validate_board(data):
-    """Check a decoded document; return unsaved (board, personas, [(phase, cards)])."""
+    """Check a decoded document; return unsaved (board, personas, rows, [(phase, cards)]),
+    each card's row an index into `rows` (`card.row_index`)."""
     check = _Checker()
     doc = check.mapping(data, "")
     if doc is None:
         raise ValidationError(check.errors)
-    if doc.get("format") != FORMAT:
+    if doc.get("format") not in (FORMAT, FORMAT_1):
         raise ValidationError(_('Unknown format %(found)r: expected "%(format)s".') % {"found": doc.get("format"), "format": FORMAT})
+    # Rows: version 2 lists them, and each card names its own. A file without them (version
+    # 1, or version 2 written without rows) puts every card in one row, as boards had.
+    with_rows = doc["format"] == FORMAT and "rows" in doc
     language = doc.get("language", "en")
     if language not in LANGUAGE_CODES:
         check.fail("language", _("must be one of %(codes)s") % {"codes": ", ".join(LANGUAGE_CODES)})
@@ -274,6 +306,7 @@ def validate_board(data):
     # The board's size first: a board over the limits is refused without checking its cards.
     card_lists = [phase.get("cards") for phase in raw_phases if isinstance(phase, dict)]
     limits.check_size(len(raw_phases), sum(len(cards) for cards in card_lists if isinstance(cards, list)))
+    rows = _rows(check, doc, language) if with_rows else [Row(name=FIRST_ROW_NAMES.get(language, "Touchpoints"), position=0)]
     personas = []
     for i, raw in enumerate(check.items(doc.get("personas"), "personas")):
         path = f"personas[{i}]"
@@ -310,18 +343,40 @@ def validate_board(data):
                 channel=check.text(card_obj, "channel", card_path),
                 kind=check.text(card_obj, "kind", card_path) or "touchpoint",
                 emotion=check.emotion(card_obj, card_path),
-                position=j,
             )
-            cards.append(check.model(card, card_path, exclude=["phase", "author"]))
+            card.row_index = check.row(card_obj, card_path, len(rows)) if with_rows else 0
+            cards.append(check.model(card, card_path, exclude=["phase", "row", "author"]))
         phases.append((phase, cards))
     if check.errors:
         check.refuse()
-    return board, personas, phases
+    return board, personas, rows, phases
+
+
+def _rows(check, doc, language):
+    raw_rows = check.items(doc.get("rows"), "rows")
+    limits.check_rows(len(raw_rows))
+    if not raw_rows:
+        check.fail("rows", _("a board has at least one row"))
+    rows = []
+    for i, raw in enumerate(raw_rows):
+        path = f"rows[{i}]"
+        obj = check.mapping(raw, path)
+        if obj is None:
+            rows.append(Row(name="", position=i))
+            continue
+        row = Row(
+            name=check.text(obj, "name", path, True),
+            layer=check.text(obj, "layer", path) or "customer",
+            color=check.text(obj, "color", path) or Row._meta.get_field("color").default,
+            position=i,
+        )
+        rows.append(check.model(row, path, exclude=["board"]))
+    return rows
 
 
 def import_board(actor, data, title=None):
     """Create a new board owned by `actor` from a document; nothing is saved if any of it is bad."""
-    board, personas, phases = validate_board(data)
+    board, personas, rows, phases = validate_board(data)
     if title is not None:
         board.title = title
         board.full_clean(exclude=["owner"])
@@ -335,10 +390,16 @@ def import_board(actor, data, title=None):
         for phase, _cards in phases:
             phase.board = board
         Phase.objects.bulk_create([phase for phase, _cards in phases])
+        for row in rows:
+            row.board = board
+        Row.objects.bulk_create(rows)
         all_cards = []
         for phase, cards in phases:
+            cells = Counter()  # positions are gap-free per cell
             for card in cards:
-                card.phase, card.author = phase, actor
+                card.phase, card.row, card.author = phase, rows[card.row_index], actor
+                card.position = cells[card.row_index]
+                cells[card.row_index] += 1
                 all_cards.append(card)
         Card.objects.bulk_create(all_cards, batch_size=500)
         record(board, actor, "board.created", phases=len(phases), cards=len(all_cards))

@@ -13,9 +13,10 @@ a carriage return) is written with a leading `'`, which the import takes off aga
 import csv
 import io
 
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 
 from journeyboard.boards.comments import with_comment_count
+from journeyboard.boards.catalog import FIRST_ROW_NAMES
 from journeyboard.boards.models import Card, Phase
 from journeyboard.boards.spreadsheet import CARDS_SHEET, DEFAULT_ROW, HEADER, PHASE_HEADER, PHASES_SHEET, neutralise
 from journeyboard.boards.voting import with_votes
@@ -25,21 +26,32 @@ BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only when it starts with one
 
 
 def _phases(board):
-    """The board's phases with their cards, votes (last closed round) and comment counts:
-    two queries whatever the board's size."""
-    cards = Card.objects.only("phase_id", "position", "title", "note", "channel", "emotion", "kind").order_by("position", "pk")
+    """The board's phases with their cards (in row, then cell order, each with its row's
+    name as `row_name`: empty when every card sits in one row named as boards start),
+    votes (last closed round) and comment counts: two queries whatever the board's size."""
+    cards = Card.objects.only("phase_id", "row_id", "position", "title", "note", "channel", "emotion", "kind")
+    cards = cards.annotate(row_name=F("row__name")).order_by("row__position", "row_id", "position", "pk")
     cards = with_votes(with_comment_count(cards), board.pk, closed=True)
-    return list(Phase.objects.filter(board=board).order_by("position", "pk").prefetch_related(Prefetch("cards", cards)))
+    phases = list(Phase.objects.filter(board=board).order_by("position", "pk").prefetch_related(Prefetch("cards", cards)))
+    named = {(card.row_id, card.row_name) for phase in phases for card in phase.cards.all()}
+    if len(named) == 1 and next(iter(named))[1] == FIRST_ROW_NAMES.get(board.language):
+        for phase in phases:
+            for card in phase.cards.all():
+                card.row_name = DEFAULT_ROW
+    return phases
 
 
 def card_rows(phases):
-    """One tuple per card in HEADER's order; text neutralised, numbers as numbers."""
+    """One tuple per card in HEADER's order; text neutralised, numbers as numbers; the
+    position is within the card's cell, from 1."""
     rows = []
     for phase in phases:
-        for position, card in enumerate(phase.cards.all(), start=1):
+        cells = {}
+        for card in phase.cards.all():
+            position = cells[card.row_id] = cells.get(card.row_id, 0) + 1
             rows.append((
                 neutralise(phase.name),
-                DEFAULT_ROW,
+                neutralise(getattr(card, "row_name", DEFAULT_ROW)),
                 position,
                 neutralise(card.title),
                 neutralise(card.note),

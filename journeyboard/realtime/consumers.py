@@ -25,7 +25,7 @@ from journeyboard.boards.access import get_board_for_user, shown_role
 from journeyboard.boards.cards import move_card
 from journeyboard.boards.events import known
 from journeyboard.boards.fragments import render_resync
-from journeyboard.boards.models import Card, Membership, Phase
+from journeyboard.boards.models import Card, Membership, Phase, Row
 from journeyboard.boards.presence import person
 
 from . import budget, languages, outage, protocol, roster
@@ -266,8 +266,8 @@ class BoardConsumer(DirectDispatch, AsyncWebsocketConsumer):
     # Public contract (documented with the other frames): a move over the socket goes
     # through the same service, is recorded and broadcast like one over HTTP, and comes
     # back to this page too (events.py: card.moved is `echoed`).
-    async def on_card_move(self, card, phase, position):
-        await database_sync_to_async(self._move)(card, phase, position)
+    async def on_card_move(self, card, phase, position, row=None):
+        await database_sync_to_async(self._move)(card, phase, position, row)
 
     # Follow mode: a facilitator brings everyone's view along. Nothing is stored; only
     # facilitators may lead (nobody else may move others' screens around), checked on
@@ -409,15 +409,20 @@ class BoardConsumer(DirectDispatch, AsyncWebsocketConsumer):
         if card_id is not None and not Card.objects.filter(pk=card_id, phase__board_id=self.board_id).exists():
             raise Http404(_("No such card on this board."))
 
-    def _move(self, card_id, phase_id, position):
+    def _move(self, card_id, phase_id, position, row_id=None):
         board = get_board_for_user(self.user, self.board_id, write=True)
         card = Card.objects.select_related("phase").filter(pk=card_id, phase__board=board).first()
         phase = Phase.objects.filter(pk=phase_id, board=board).first()
         if card is None or phase is None:
             raise Http404(_("No such card or phase on this board."))
+        row = None
+        if row_id is not None:
+            row = Row.objects.filter(pk=row_id, board=board).first()
+            if row is None:
+                raise Http404(_("No such row on this board."))
         token = current_client.set(self.client_id)
         try:
-            move_card(self.user, card, phase, position)
+            move_card(self.user, card, phase, position, row=row)
         finally:
             current_client.reset(token)
 

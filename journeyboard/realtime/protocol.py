@@ -5,6 +5,7 @@ Client to server (JSON text frames):
   {"type": "cursor", "x": 310.5, "y": 88}           pointer position in board-content pixels
   {"type": "editing", "card": 42}                   I opened card 42's editor (null: closed it)
   {"type": "card.move", "card": 42, "phase": 7, "position": 0}   a change, like the HTTP move
+                                                                (optional "row": the target cell's row)
   {"type": "follow", "x": 1200, "y": 340}           facilitators: the centre of what I look at (board-content pixels)
   {"type": "follow.stop"}                           facilitators: stop bringing everyone along
 
@@ -58,7 +59,10 @@ def _editing(message):
 
 
 def _card_move(message):
-    return {name: _integer(message, name) for name in ("card", "phase", "position")}
+    fields = {name: _integer(message, name) for name in ("card", "phase", "position")}
+    if "row" in message:  # the target cell's row; left out (or null), the card keeps its row
+        fields["row"] = _integer(message, "row", allow_none=True)
+    return fields
 
 
 def _nothing(message):

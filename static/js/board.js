@@ -58,26 +58,37 @@
       source: scroller,
       swap: "none",
       headers: csrfHeaders(),
-      values: { phase: list.dataset.phaseId, position: position },
+      values: { phase: list.dataset.phaseId, row: list.dataset.rowId || "", position: position },
     }).then(function () { scroller.removeEventListener("jb:refused", refused); });
   }
 
-  // Alt+arrows on a focused card: left and right to the neighbouring phase (at the same
-  // position, or the end of a shorter lane), up and down within its lane.
+  // Alt+arrows on a focused card: left and right to the neighbouring phase in the same row
+  // (at the same position, or the end of a shorter cell), up and down within its cell; with
+  // Shift, up and down to the end of the row above or the start of the row below.
   var MOVES = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
 
-  function moveByKey(card, key) {
+  function cardsIn(list) {
+    return list.querySelectorAll(":scope > article.card");
+  }
+
+  function moveByKey(card, key, acrossRows) {
     var list = card.parentElement;
-    var cards = Array.prototype.slice.call(list.querySelectorAll(":scope > article.card"));
+    var cards = Array.prototype.slice.call(cardsIn(list));
     var index = cards.indexOf(card);
     var step = MOVES[key];
     var target = list;
     var position = index + step[1];
     if (step[0]) {
-      var lists = Array.prototype.slice.call(document.querySelectorAll(".lane-cards"));
+      var row = list.dataset.rowId;
+      var lists = Array.prototype.slice.call(document.querySelectorAll('.lane-cards[data-row-id="' + row + '"]'));
       target = lists[lists.indexOf(list) + step[0]];
       if (!target) return;
-      position = Math.min(index, target.querySelectorAll(":scope > article.card").length);
+      position = Math.min(index, cardsIn(target).length);
+    } else if (acrossRows) {
+      var cells = Array.prototype.slice.call(document.querySelectorAll('.lane-cards[data-phase-id="' + list.dataset.phaseId + '"]'));
+      target = cells[cells.indexOf(list) + step[1]];
+      if (!target) return;
+      position = step[1] < 0 ? cardsIn(target).length : 0;
     } else if (position < 0 || position >= cards.length) {
       return;
     }
@@ -104,7 +115,37 @@
     if (event.target.matches("input[name=show-kind], select[name=highlight-channel]")) applyFilters();
   });
 
+  // Collapsed rows: each person's own view of the grid, kept per board in this browser.
+  function collapsedKey() {
+    return "jb-collapsed-rows:" + document.getElementById("live").dataset.boardUrl;
+  }
+
+  function collapsedRows() {
+    try { return JSON.parse(localStorage.getItem(collapsedKey()) || "[]"); } catch (e) { return []; }
+  }
+
+  function applyCollapsed() {
+    var collapsed = collapsedRows();
+    document.querySelectorAll(".row-head[data-row-id], .cell[data-row-id]").forEach(function (element) {
+      var folded = collapsed.indexOf(element.dataset.rowId) >= 0;
+      element.classList.toggle("row-collapsed", folded);
+      var toggle = element.querySelector(":scope > [data-collapse-row]");
+      if (toggle) toggle.setAttribute("aria-expanded", folded ? "false" : "true");
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    var toggle = event.target.closest("[data-collapse-row]");
+    if (!toggle) return;
+    var row = toggle.dataset.collapseRow;
+    var collapsed = collapsedRows().filter(function (id) { return id !== row; });
+    if (toggle.getAttribute("aria-expanded") !== "false") collapsed.push(row);
+    try { localStorage.setItem(collapsedKey(), JSON.stringify(collapsed)); } catch (e) { /* private mode: this page only */ }
+    applyCollapsed();
+  });
+
   htmx.onLoad(function (root) {
+    applyCollapsed(); // a re-rendered grid keeps this person's folded rows
     applyFilters(); // cards swapped in by anyone's change follow the filters too
     var lists = root.matches && root.matches(".lane-cards") ? [root] : root.querySelectorAll(".lane-cards");
     lists.forEach(initSortable);
@@ -139,7 +180,7 @@
     }
     if (event.altKey && MOVES[event.key] && target.matches && target.matches("article.card[hx-get]")) {
       event.preventDefault();
-      if (!event.repeat) moveByKey(target, event.key);
+      if (!event.repeat) moveByKey(target, event.key, event.shiftKey && !!MOVES[event.key][1]);
       return;
     }
     // Enter on a focused card opens it, like a click (its hx-trigger).

@@ -12,10 +12,10 @@ from journeyboard.converters import MAX_ID, parse_id
 from ..access import get_board_for_user
 from ..cards import CardConflict, create_card, delete_card, move_card, update_card
 from ..changes import collecting
-from ..forms import CardForm, CardMoveForm, with_current_values
-from ..models import Card, Phase
 from ..badged import badged_cards
-from ..rendering import card_form, render_board_fragment
+from ..forms import CardForm, CardMoveForm, CardRowForm, with_current_values
+from ..models import Card, Phase, Row
+from ..rendering import card_form, cell_of, render_board_fragment
 from .answers import changed
 from .errors import refusal
 from .phases import phase_cards
@@ -31,19 +31,33 @@ def _card(board, card_id):
 def card_create(request, board_id, phase_id):
     board = get_board_for_user(request.user, board_id, write=True)
     phase = get_object_or_404(Phase, pk=phase_id, board=board)
+    row_form = CardRowForm(request.POST)
+    if not row_form.is_valid():
+        return refusal(_("A card's row is a row id of this board."))
+    row = _board_row(board, row_form.cleaned_data["row"])
+    if row is False:
+        return refusal(_("That row is not part of this board."))
     # Fields left out take the model's defaults (a plain touchpoint without emotion).
     form = CardForm(with_current_values(request.POST, Card(), CardForm._meta.fields))
     if form.is_valid():
         try:
             with collecting() as made:
-                create_card(request.user, phase, **form.cleaned_data)
+                create_card(request.user, phase, row=row, **form.cleaned_data)
         except ValidationError as error:  # the board is full (limits.py)
             form.add_error("title", error.messages)
         else:
             return changed(board, made)
-    response = render_board_fragment(request, board, "add-card-form", status=422, phase=phase, add_form=form)
-    # The lane's list was the target for a new card; the errors belong in the form itself.
-    return retarget(reswap(response, "outerHTML"), f"#add-card-{phase.pk}")
+    cell = cell_of(phase, row or Row.objects.filter(board=board).order_by("position", "pk").first())
+    response = render_board_fragment(request, board, "add-card-form", status=422, phase=phase, cell=cell, add_form=form)
+    # The cell's list was the target for a new card; the errors belong in the form itself.
+    return retarget(reswap(response, "outerHTML"), f"#{cell.form_id}")
+
+
+def _board_row(board, row_id):
+    """The row `row_id` of this board, None when none was asked for, False when it is not one."""
+    if row_id is None:
+        return None
+    return Row.objects.filter(pk=row_id, board=board).first() or False
 
 
 @login_required
@@ -119,9 +133,12 @@ def card_move(request, board_id, card_id):
     phase = Phase.objects.filter(pk=form.cleaned_data["phase"], board=board).first()
     if phase is None:
         return refusal(_("That phase is not part of this board."))
+    row = _board_row(board, form.cleaned_data["row"])
+    if row is False:
+        return refusal(_("That row is not part of this board."))
     try:
         with collecting() as made:
-            moved = move_card(request.user, card, phase, form.cleaned_data["position"])
+            moved = move_card(request.user, card, phase, form.cleaned_data["position"], row=row)
     except ValidationError as error:
         return refusal(" ".join(error.messages))
     # Where the card is now, in words, for the page's live region (a move by keyboard is not seen).
@@ -129,7 +146,7 @@ def card_move(request, board_id, card_id):
 
 
 def _moved_to(card, phase):
-    count = Card.objects.filter(phase=phase).count()
+    count = Card.objects.filter(phase=phase, row_id=card.row_id).count()
     return _("Moved to %(phase)s, position %(position)d of %(count)d") % {
         "phase": phase.name,
         "position": card.position + 1,
