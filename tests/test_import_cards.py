@@ -15,7 +15,7 @@ from journeyboard.boards.cards import create_card, update_card
 from journeyboard.boards.history import Refused, redo, undo
 from journeyboard.boards.importing import import_cards, read_document
 from journeyboard.boards.lifecycle import create_board
-from journeyboard.boards.models import BoardEvent, Card, Phase
+from journeyboard.boards.models import BoardEvent, Card, Phase, Row
 from journeyboard.boards.sharing import set_facilitator, set_locked
 from journeyboard.boards.timeline import describe_one
 from journeyboard.boards.transfer import export_board
@@ -121,6 +121,41 @@ class ImportCardsServiceTests(BoardChangeTestCase):
         self.assertEqual(Card.objects.get(title="Checkout").emotion, -2)
         undo(self.editor, self.board)
         self.assertEqual(lane_titles(self.board), start)
+
+    def test_rows_are_matched_by_name_and_missing_ones_added_below(self):
+        document = {
+            "format": "journeyboard/2", "title": "Blueprint",
+            "rows": [{"name": " customer ACTIONS", "layer": "customer", "color": "#4f7cff"},
+                     {"name": "Backstage", "layer": "backstage", "color": "#8892a6"}],
+            "phases": [{"name": "Awareness", "cards": [
+                {"title": "Reads a review", "row": 0}, {"title": "Stock check", "row": 1}, {"title": "Refill", "row": 1}]}],
+        }  # fmt: skip
+        rows_before = list(Row.objects.filter(board=self.board).order_by("position").values_list("name", flat=True))
+        self.assertIn("Customer actions", rows_before)
+        import_cards(self.editor, self.board, document)
+        rows = list(Row.objects.filter(board=self.board).order_by("position"))
+        self.assertEqual([row.name for row in rows], rows_before + ["Backstage"])
+        self.assertEqual((rows[-1].layer, rows[-1].position), ("backstage", len(rows_before)))
+        cell = lambda name: list(  # noqa: E731
+            Card.objects.filter(phase__name="Awareness", row__name=name, phase__board=self.board)
+            .order_by("position").values_list("title", "position"))
+        self.assertEqual(cell("Customer actions"), [("Reads a review", 0)])
+        self.assertEqual(cell("Backstage"), [("Stock check", 0), ("Refill", 1)])
+        undo(self.editor, self.board)
+        self.assertEqual(list(Row.objects.filter(board=self.board).order_by("position").values_list("name", flat=True)),
+                         rows_before)
+        self.assertFalse(Card.objects.filter(title__in=["Reads a review", "Stock check", "Refill"]).exists())
+        redo(self.editor, self.board)
+        self.assertEqual(cell("Backstage"), [("Stock check", 0), ("Refill", 1)])
+        self.assertEqual(cell("Customer actions"), [("Reads a review", 0)])
+        undo(self.editor, self.board)
+        self.assertEqual(Row.objects.filter(board=self.board).count(), len(rows_before))
+
+    def test_a_file_of_one_row_puts_its_cards_in_the_first_row(self):
+        self.add(CSV)
+        first = Row.objects.filter(board=self.board).order_by("position").first()
+        self.assertEqual(set(Card.objects.filter(title__in=["Search ad", "Checkout"]).values_list("row", flat=True)),
+                         {first.pk})
 
     def test_redo_follows_the_cards_to_their_new_ids(self):
         self.add(CSV)

@@ -344,7 +344,7 @@ class BoardPagePersonaTests(BaseTestCase):
             counts.append(len(captured))
         self.assertEqual(counts[0], counts[1])
         # session, user, membership+board, voting round, emotion round, phases, cards, personas
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             response = self.page(many)
         self.assertEqual(len(persona_order(response.content.decode())), 9)
 

@@ -414,7 +414,7 @@ class ExportTests(VotingTestCase):
         self.export()  # warm up the session
         # session, user, membership+board, phases, their cards (with the votes), the last
         # closed emotion round's ratings, personas
-        with self.assertNumQueries(7):
+        with self.assertNumQueries(8):
             data = self.export()
         upload = Client()
         upload.force_login(self.editor)

@@ -387,6 +387,7 @@ KINDS = _kinds(
     EventKind(
         "cards.imported",
         payload=("cards", "phases"),  # the ids of the cards and of the phases it added
+        optional=("rows",),  # the ids of the rows it added (none before boards had rows)
         render="fragments.board_body",
         partials=("board-body",),
         undo="history.UNIMPORT_CARDS",
@@ -395,6 +396,7 @@ KINDS = _kinds(
     EventKind(
         "cards.unimported",
         payload=("cards", "phases"),  # what the undo removed (ids, places, fields), for a redo
+        optional=("rows",),
         render="fragments.board_body",
         partials=("board-body",),
         undo="history.REIMPORT_CARDS",

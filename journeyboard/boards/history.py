@@ -140,13 +140,16 @@ def _phase_move(data, ids, board_id):
 
 def _imported(data, ids, board_id):
     cards = {("card", ids.resolve("card", pk), WHOLE) for pk in data["cards"]}
+    cards |= {("row", ids.resolve("row", pk), WHOLE) for pk in data.get("rows", ())}
     return cards | {("phase", ids.resolve("phase", pk), WHOLE) for pk in data["phases"]}
 
 
 def _unimported(data, ids, board_id):
     added = {phase["id"] for phase in data["phases"]}
+    added_rows = {row["id"] for row in data.get("rows", ())}
     touched = {("card", ids.resolve("card", card["id"]), WHOLE) for card in data["cards"]}
     touched |= {("phase", ids.resolve("phase", pk), WHOLE) for pk in added}
+    touched |= {("row", ids.resolve("row", pk), WHOLE) for pk in added_rows}
     # The phases it had added cards to: deleting one of them meanwhile refuses the redo.
     lanes = {card["phase"] for card in data["cards"]} - added
     return touched | {("phase", ids.resolve("phase", pk), CONTENTS) for pk in lanes}
@@ -282,13 +285,23 @@ def _unedit_persona(actor, board, data, ids):
 
 def _unimport_cards(actor, board, data, ids):
     cards = [ids.resolve("card", pk) for pk in data["cards"]]
-    remove_imported(actor, board, cards, [ids.resolve("phase", pk) for pk in data["phases"]])
+    rows = [ids.resolve("row", pk) for pk in data.get("rows", ())]
+    remove_imported(actor, board, cards, [ids.resolve("phase", pk) for pk in data["phases"]], rows)
 
 
 def _reimport_cards(actor, board, data, ids):
     added = {phase["id"] for phase in data["phases"]}
-    cards = [card if card["phase"] in added else {**card, "phase": ids.resolve("phase", card["phase"])} for card in data["cards"]]
-    restore_imported(actor, board, data["phases"], cards)
+    added_rows = {row["id"] for row in data.get("rows", ())}
+    cards = [
+        {
+            **card,
+            "phase": card["phase"] if card["phase"] in added else ids.resolve("phase", card["phase"]),
+            "row": card.get("row") if card.get("row") in added_rows or card.get("row") is None
+            else ids.resolve("row", card["row"]),
+        }
+        for card in data["cards"]
+    ]
+    restore_imported(actor, board, data["phases"], cards, data.get("rows", ()))
 
 
 def _unapply_ratings(actor, board, data, ids):
@@ -400,13 +413,13 @@ class Ids:
                 self.newer["card"].update(zip(old_cards, event.data.get("cards") or []))
 
     def _reimported(self, event):
-        """A redone import brought its cards and phases back under new ids, in the order
-        its undo listed them."""
+        """A redone import brought its cards, phases and rows back under new ids, in the
+        order its undo listed them."""
         if event.reverts.kind != "cards.unimported":
             return
-        for kind, key in (("card", "cards"), ("phase", "phases")):
-            old = [item["id"] for item in event.reverts.data[key]]
-            self.newer[kind].update(zip(old, event.data[key]))
+        for kind, key in (("card", "cards"), ("phase", "phases"), ("row", "rows")):
+            old = [item["id"] for item in event.reverts.data.get(key, ())]
+            self.newer[kind].update(zip(old, event.data.get(key, ())))
 
     def resolve(self, kind, pk):
         """The id `pk` has now: followed through every time it was deleted and brought back."""

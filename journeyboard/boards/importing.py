@@ -7,10 +7,12 @@ cards are added to the board as one change (`cards.imported`), which undo takes 
 - Phases are matched by name, whatever the case and the spaces around it; a phase the board
   lacks is added at the end, with the file's segment, colour and KPI. A matched phase keeps
   its own: the import adds cards, it changes nothing that is there.
-- Cards are appended to the end of their phase, in the file's order.
+- Rows are matched by name the same way; a row the board lacks is added below the others,
+  with the file's layer and colour. A file without rows puts its cards in the first row.
+- Cards are appended to the end of their cell (phase × row), in the file's order.
 - The board's size limits (limits.py) count the board and the file together.
 
-Undoing the import removes exactly the cards and phases it added (`cards.unimported`,
+Undoing the import removes exactly the cards, phases and rows it added (`cards.unimported`,
 which keeps their content); redoing it puts them back where they were, under new ids.
 """
 
@@ -23,8 +25,9 @@ from django.utils.translation import gettext as _
 from . import limits
 from .cards import CARD_FIELDS
 from .changes import Gone, board_change, clamp, in_order, record, renumber
-from .models import Card, Phase
+from .models import Card, Phase, Row
 from .phases import PHASE_FIELDS
+from .rows import ROW_FIELDS
 from .spreadsheet import is_spreadsheet, spreadsheet_document
 from .transfer import parse_json, validate_board
 
@@ -45,8 +48,9 @@ def fold(name):
 def import_cards(actor, board, document):
     """Add the document's cards (and the phases the board lacks) to `board` as one change;
     return the recorded event. ValidationError, nothing saved, if anything is wrong."""
-    _new_board, _personas, phases = validate_board(document)
+    _new_board, _personas, file_rows, phases = validate_board(document)
     with board_change(board.pk) as board:
+        rows, added_rows = _rows_for(board, file_rows)
         existing = list(Phase.objects.filter(board=board).order_by("position", "pk"))
         lanes = {}
         for phase in existing:
@@ -64,41 +68,74 @@ def import_cards(actor, board, document):
             raise ValidationError(_("The file holds no cards to add."))
         limits.check_room(board, phases=len(added_phases), cards=total)
         Phase.objects.bulk_create(added_phases)
-        ends = dict(
-            Card.objects.filter(phase__board=board).values("phase").annotate(n=Count("id")).values_list("phase", "n")
-        )
+        Row.objects.bulk_create(added_rows)
+        counts = Card.objects.filter(phase__board=board).values("phase", "row").annotate(n=Count("id"))
+        ends = {(count["phase"], count["row"]): count["n"] for count in counts}
         added = []
         for target, cards in targets:
             for card in cards:
-                card.phase, card.author, card.position = target, actor, ends.get(target.pk, 0)
-                ends[target.pk] = card.position + 1
+                card.phase, card.row, card.author = target, rows[card.row_index], actor
+                cell = (target.pk, card.row.pk)
+                card.position = ends.get(cell, 0)
+                ends[cell] = card.position + 1
                 added.append(card)
         Card.objects.bulk_create(added, batch_size=500)
         return record(
-            board, actor, "cards.imported", cards=[card.pk for card in added], phases=[p.pk for p in added_phases]
+            board,
+            actor,
+            "cards.imported",
+            cards=[card.pk for card in added],
+            phases=[p.pk for p in added_phases],
+            rows=[row.pk for row in added_rows],
         )
 
 
-def remove_imported(actor, board, card_ids, phase_ids):
-    """Undo of an import: delete exactly its cards and the phases it added, as one change
-    that keeps their content (`cards.unimported`) for a redo."""
+def _rows_for(board, file_rows):
+    """For each of the file's rows the board's row of that name, made (unsaved, at the end)
+    where the board has none: ([row per file row], [rows to add])."""
+    existing = list(Row.objects.filter(board=board).order_by("position", "pk"))
+    by_name = {}
+    for row in existing:
+        by_name.setdefault(fold(row.name), row)
+    if len(file_rows) == 1 and fold(file_rows[0].name) not in by_name:
+        return [existing[0]], []  # a file of one row (or none): the board's first row
+    added = []
+    for row in file_rows:
+        if fold(row.name) not in by_name:
+            row.board, row.position = board, len(existing) + len(added)
+            by_name[fold(row.name)] = row
+            added.append(row)
+    limits.check_rows(len(existing) + len(added))
+    return [by_name[fold(row.name)] for row in file_rows], added
+
+
+def remove_imported(actor, board, card_ids, phase_ids, row_ids=()):
+    """Undo of an import: delete exactly its cards and the phases and rows it added, as one
+    change that keeps their content (`cards.unimported`) for a redo."""
     with board_change(board.pk) as board:
-        rows = Card.objects.filter(phase__board=board, pk__in=card_ids).values("id", "phase", "position", *CARD_FIELDS)
-        cards = {row["id"]: row for row in rows}
+        found = Card.objects.filter(phase__board=board, pk__in=card_ids)
+        cards = {card["id"]: card for card in found.values("id", "phase", "row", "position", *CARD_FIELDS)}
         phases = list(Phase.objects.filter(board=board, pk__in=phase_ids).order_by("position"))
-        if len(cards) != len(set(card_ids)) or len(phases) != len(set(phase_ids)):
+        rows = list(Row.objects.filter(board=board, pk__in=row_ids).order_by("position"))
+        if len(cards) != len(set(card_ids)) or len(phases) != len(set(phase_ids)) or len(rows) != len(set(row_ids)):
             raise Gone(_("Someone else deleted this meanwhile."))
         if Card.objects.filter(phase__in=phases).exclude(pk__in=card_ids).exists():
             raise ValidationError(_("Other cards are in a phase this import added."))
+        if Card.objects.filter(row__in=rows).exclude(pk__in=card_ids).exists():
+            raise ValidationError(_("Other cards are in a row this import added."))
         removed_cards = [cards[pk] for pk in card_ids]
         removed_phases = [{"id": phase.pk, "position": phase.position, **_fields(phase)} for phase in phases]
-        lanes = {card["phase"] for card in removed_cards} - set(phase_ids)
+        removed_rows = [{"id": row.pk, "position": row.position, **{n: getattr(row, n) for n in ROW_FIELDS}} for row in rows]
+        cells = {(card["phase"], card["row"]) for card in removed_cards if card["phase"] not in phase_ids}
         Card.objects.filter(pk__in=card_ids).delete()
         Phase.objects.filter(pk__in=phase_ids).delete()
-        for lane in lanes:
-            Card.objects.bulk_update(renumber(in_order(Card.objects.filter(phase_id=lane))), ["position"])
+        Row.objects.filter(pk__in=row_ids).delete()
+        for phase, row in cells:
+            if row not in row_ids:
+                Card.objects.bulk_update(renumber(in_order(Card.objects.filter(phase_id=phase, row_id=row))), ["position"])
         Phase.objects.bulk_update(renumber(in_order(Phase.objects.filter(board=board))), ["position"])
-        return record(board, actor, "cards.unimported", cards=removed_cards, phases=removed_phases)
+        Row.objects.bulk_update(renumber(in_order(Row.objects.filter(board=board))), ["position"])
+        return record(board, actor, "cards.unimported", cards=removed_cards, phases=removed_phases, rows=removed_rows)
 
 
 def _fields(phase):
@@ -107,12 +144,13 @@ def _fields(phase):
     return {name: str(value) if isinstance(value, Decimal) else value for name, value in values.items()}
 
 
-def restore_imported(actor, board, phases, cards):
-    """Redo of an import: put back `phases` (dicts as `cards.unimported` keeps them) and
-    `cards` (their `phase` the id of one of `phases`, or of a phase on the board) where
+def restore_imported(actor, board, phases, cards, rows=()):
+    """Redo of an import: put back `phases` and `rows` (dicts as `cards.unimported` keeps
+    them) and `cards` (their `phase` and `row` ids of those, or of the board's own) where
     they were, under new ids; recorded as `cards.imported`, ids in the order given."""
     with board_change(board.pk) as board:
         limits.check_room(board, phases=len(phases), cards=len(cards))
+        made_rows = _restore_rows(board, rows)
         order = in_order(Phase.objects.filter(board=board))
         made = {}
         for data in sorted(phases, key=lambda data: data["position"]):
@@ -122,22 +160,24 @@ def restore_imported(actor, board, phases, cards):
             made[data["id"]] = phase
         Phase.objects.bulk_update([p for p in renumber(order) if p.pk], ["position"])
         Phase.objects.bulk_create([made[data["id"]] for data in phases])
-        by_lane = {}  # phase id -> indexes in `cards`
+        by_cell = {}  # (phase id, row id) -> indexes in `cards`
         for index, card in enumerate(cards):
-            by_lane.setdefault(card["phase"], []).append(index)
+            by_cell.setdefault((card["phase"], card.get("row")), []).append(index)
         restored = {}  # index in `cards` -> the new card
-        for lane_id, indexes in by_lane.items():
+        for (lane_id, row_id), indexes in by_cell.items():
             phase = made.get(lane_id) or Phase.objects.filter(board=board, pk=lane_id).first()
-            if phase is None:
+            row = made_rows.get(row_id) or _board_row(board, row_id)
+            if phase is None or row is None:
                 raise Gone(_("Someone else deleted this meanwhile."))
-            lane = [] if lane_id in made else in_order(Card.objects.filter(phase=phase))
+            fresh = lane_id in made or row_id in made_rows
+            cell = [] if fresh else in_order(Card.objects.filter(phase=phase, row=row))
             for index in sorted(indexes, key=lambda i: cards[i]["position"]):
-                card = Card(phase=phase, author=actor, **{name: cards[index][name] for name in CARD_FIELDS})
-                card.full_clean(exclude=["phase", "author"])
-                lane.insert(clamp(cards[index]["position"], len(lane)), card)
+                card = Card(phase=phase, row=row, author=actor, **{name: cards[index][name] for name in CARD_FIELDS})
+                card.full_clean(exclude=["phase", "row", "author"])
+                cell.insert(clamp(cards[index]["position"], len(cell)), card)
                 restored[index] = card
-            renumber(lane)
-            Card.objects.bulk_update([card for card in lane if card.pk], ["position"])
+            renumber(cell)
+            Card.objects.bulk_update([card for card in cell if card.pk], ["position"])
         Card.objects.bulk_create(list(restored.values()))
         return record(
             board,
@@ -145,4 +185,25 @@ def restore_imported(actor, board, phases, cards):
             "cards.imported",
             cards=[restored[index].pk for index in range(len(cards))],
             phases=[made[data["id"]].pk for data in phases],
+            rows=[made_rows[data["id"]].pk for data in rows],
         )
+
+
+def _restore_rows(board, rows):
+    """Put back the rows an undone import had added, where they were: {old id: new row}."""
+    order = in_order(Row.objects.filter(board=board))
+    made = {}
+    for data in sorted(rows, key=lambda data: data["position"]):
+        row = Row(board=board, **{name: data[name] for name in ROW_FIELDS})
+        order.insert(clamp(data["position"], len(order)), row)
+        made[data["id"]] = row
+    limits.check_rows(len(order))
+    Row.objects.bulk_update([row for row in renumber(order) if row.pk], ["position"])
+    Row.objects.bulk_create([made[data["id"]] for data in rows])
+    return made
+
+
+def _board_row(board, row_id):
+    """A row of the board by id; its first row for a card kept before cards had rows."""
+    rows = Row.objects.filter(board=board).order_by("position", "pk")
+    return rows.filter(pk=row_id).first() if row_id is not None else rows.first()

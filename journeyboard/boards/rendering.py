@@ -15,7 +15,6 @@ from .catalog import EMOTIONS, LAYER_LINES, Channel, Kind, Layer, Segment, label
 from .curve import MOODS, emotion_curve
 from .loop import loop_arrow
 from .forms import CardForm, PhaseCreateForm
-from .grid import decoded_rows, rows_json
 from .models import Card, Membership, Phase, Row, note_preview
 from .ratings import rating_state
 from .voting import voting_state
@@ -121,20 +120,16 @@ def load_phases(board, only=None, all_cards=False, rows=None):
     """Phases in order (or just phase `only`, an id or a list of ids), each with its card
     count, its cards per channel (`channels`, see phase_channels), `cells` (one per row of
     the board, each listing its first LANE_PAGE cards, all with `all_cards`, as CardRows)
-    and `shown_cards` (those of every cell): two queries whatever the board's size.
+    and `shown_cards` (those of every cell): three queries whatever the board's size.
     `board.grid_rows` is set to the board's rows."""
     phases = Phase.objects.filter(board=board).order_by("position", "pk")
     phases = phases.annotate(card_count=Count("cards"), channel_list=ChannelList("cards__channel"), **MOODS)
-    if rows is None:
-        phases = phases.annotate(row_list=rows_json())
     if isinstance(only, (list, tuple, set)):
         phases = phases.filter(pk__in=only)
     elif only is not None:
         phases = phases.filter(pk=only)
     phases = list(phases)
-    if rows is None:
-        rows = decoded_rows(board.pk, phases[0].row_list) if phases else board_rows(board)
-    rows = with_lines(rows)
+    rows = with_lines(rows if rows is not None else list(Row.objects.filter(board=board).order_by("position", "pk")))
     board.grid_rows = rows
     cards = badged_cards(board.pk).filter(phase_id__in=[phase.pk for phase in phases])
     if not all_cards:

@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from . import limits
 from .catalog import FIRST_ROW_NAMES, LANGUAGE_CODES
 from .changes import record
-from .grid import decoded_rows, rows_json
 from .models import Board, Card, Membership, Persona, Phase, Role, Row
 from .personas import avatar_colour
 from .ratings import last_closed_results
@@ -49,8 +48,7 @@ def export_board(board):
     # Each card's votes in the last closed round ride on the cards' query as a subquery.
     cards = with_votes(Card.objects.order_by("row__position", "row_id", "position", "pk"), board.pk, closed=True)
     phases = Phase.objects.filter(board=board).prefetch_related(Prefetch("cards", cards)).order_by("position", "pk")
-    phases = list(phases.annotate(row_list=rows_json()))  # the rows ride on the phase query
-    rows = decoded_rows(board.pk, phases[0].row_list) if phases else list(Row.objects.filter(board=board).order_by("position", "pk"))
+    rows = list(Row.objects.filter(board=board).order_by("position", "pk"))
     index = {row.pk: i for i, row in enumerate(rows)}
     rooms = last_closed_results(board.pk)  # the last closed emotion round: two queries
     return {
