@@ -180,6 +180,49 @@ class CardsInCellsHttpTests(RowHttpTestCase):
         self.assertIn("Line of interaction", html)
 
 
+class RowFieldInTheEditorTests(RowHttpTestCase):
+    """The editor's row field: how a card changes rows where nothing is dragged (phones)."""
+
+    def edit(self, card, **data):
+        return self.post(f"cards/{card.pk}/", {"title": card.title, "version": card.updated_at.isoformat(), **data})
+
+    def test_the_editor_offers_the_rows_of_a_board_of_several(self):
+        response = self.client.get(self.board_url(f"cards/{self.card.pk}/edit/"))
+        self.assertContains(response, f'<label class="field-label" for="card-{self.card.pk}-row">Row</label>')
+        self.assertContains(
+            response,
+            f'<select id="card-{self.card.pk}-row" name="row" class="input"><option value="{self.first.pk}" selected>'
+            f'Touchpoints</option><option value="{self.back.pk}">Warehouse</option></select>',
+        )
+        self.back.delete()
+        response = self.client.get(self.board_url(f"cards/{self.card.pk}/edit/"))
+        self.assertNotContains(response, f'id="card-{self.card.pk}-row"')  # one row: nothing to choose
+
+    def test_another_row_alone_is_one_move_to_the_end_of_that_cell(self):
+        create_card(self.owner, self.phase, row=self.back, title="Pick")
+        before = board_state(self.board)
+        response = self.edit(self.card, row=self.back.pk)
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertRecorded(before, "card.moved", card=self.card.pk, row=self.back.pk, position=1)
+        cell = Card.objects.filter(phase=self.phase, row=self.back).order_by("position")
+        self.assertEqual(list(cell.values_list("title", flat=True)), ["Pick", "Instagram ad"])
+
+    def test_another_phase_and_row_together(self):
+        response = self.edit(self.card, title="Story", phase=self.phases[2].pk, row=self.back.pk)
+        self.assertEqual(response.status_code, 200, response.content)
+        self.card.refresh_from_db()
+        self.assertEqual((self.card.title, self.card.phase_id, self.card.row_id), ("Story", self.phases[2].pk, self.back.pk))
+
+    def test_a_row_of_another_board_or_no_id_is_refused_and_changes_nothing(self):
+        foreign = Row.objects.filter(board=self.other_board()).first()
+        before = board_state(self.board)
+        for posted in (foreign.pk, MISSING_ID, "abc", "²"):
+            with self.subTest(row=posted):
+                response = self.edit(self.card, title="Moved away", row=posted)
+                self.assertRefusedWithText(response, 422, "That row is not part of this board.")
+                self.assertUnchanged(before)
+
+
 class GridQueryCountTests(BoardChangeTestCase):
     def test_a_board_of_many_rows_costs_the_page_no_more_queries(self):
         from journeyboard.boards.transfer import FORMAT, import_board

@@ -68,21 +68,23 @@ def card_detail(request, board_id, card_id):
 
 
 def _editor(request, board, card, form, status=200, **extra):
-    """The card editor, with the board's phases for its phase field (choosing another moves the card)."""
+    """The card editor, with the board's phases and rows for its phase and row fields
+    (choosing another moves the card); the row field only on a board of several rows."""
     phase_choices = Phase.objects.filter(board=board).order_by("position").values_list("pk", "name")
+    row_choices = list(Row.objects.filter(board=board).order_by("position", "pk").values_list("pk", "name"))
     return render_board_fragment(
-        request, board, "card-form", status=status, card=card, form=form, phase_choices=phase_choices, **extra
+        request, board, "card-form", status=status, card=card, form=form, phase_choices=phase_choices,
+        row_choices=row_choices if len(row_choices) > 1 else (), **extra
     )
 
 
-def _destination(board, card, data):
-    """The phase the editor's phase field chose, if another than the card's; None to stay.
-    False for a phase that is not this board's (or no id at all)."""
-    posted = data.get("phase", "")
-    if posted in ("", str(card.phase_id)):
+def _chosen(posted, current, candidates):
+    """What a phase or row field chose: None to stay where the card is, False for an id that
+    is not one of `candidates` (or no id at all)."""
+    if posted in ("", str(current)):
         return None
-    phase_id = parse_id(posted)
-    return phase_id is not None and Phase.objects.filter(pk=phase_id, board=board).first() or False
+    pk = parse_id(posted)
+    return pk is not None and candidates.filter(pk=pk).first() or False
 
 
 @login_required
@@ -103,17 +105,21 @@ def card_update(request, board_id, card_id):
     form = card_form(shown, data=with_current_values(request.POST, shown, fields))
     if not form.is_valid():
         return _editor(request, board, _card(board, card_id), form, status=422)
-    destination = _destination(board, shown, request.POST)
-    if destination is False:
+    phase = _chosen(request.POST.get("phase", ""), shown.phase_id, Phase.objects.filter(board=board))
+    row = _chosen(request.POST.get("row", ""), shown.row_id, Row.objects.filter(board=board))
+    if phase is False:
         return refusal(_("That phase is not part of this board."))
+    if row is False:
+        return refusal(_("That row is not part of this board."))
+    destination = None if phase is None and row is None else (phase or shown.phase)
     edited = {f: form.cleaned_data[f] for f in fields}
     try:
         with collecting() as made:
-            # Only a move when only the phase changed: one change, one undo.
+            # Only a move when only the phase or row changed: one change, one undo.
             if destination is None or edited != kept:
                 update_card(request.user, shown, expected_version=request.POST.get("version"), **edited)
             if destination is not None:
-                moved = move_card(request.user, shown, destination, MAX_ID)  # to the end of that phase
+                moved = move_card(request.user, shown, destination, MAX_ID, row=row)  # to the end of that cell
     except CardConflict as conflict:
         current = conflict.card
         return _editor(request, board, current, card_form(current), status=409, conflict=True)
