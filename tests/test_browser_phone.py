@@ -139,6 +139,9 @@ class PhoneWorkshopTests(PhoneTestCase):
         expect(phone.locator("#timer")).to_have_attribute("data-state", "running")
         expect(phone.locator("#persona-side")).to_be_hidden()
         expect(desk.locator('#presence .presence-other[title="Gerda"]')).to_be_visible(timeout=LIVE)
+        # Who is here: counted beside the phases, by name in "More".
+        expect(phone.locator("#presence-count")).to_be_visible()
+        expect(phone.locator("#presence-count .presence-count-n")).to_have_text("2", timeout=LIVE)
         phone.locator(".topbar-more > summary").click()
         expect(phone.locator('#presence .presence-other[title="anna"]')).to_be_visible()
         phone.locator(".topbar-more > summary").click()

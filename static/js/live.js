@@ -360,6 +360,8 @@
       avatar.textContent = p.initials;
       bar.appendChild(avatar);
     });
+    var count = document.querySelector("#presence-count .presence-count-n");
+    if (count) count.textContent = seen.size;
   }
 
   // ---- cursors ---------------------------------------------------------------------
