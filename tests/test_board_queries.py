@@ -48,6 +48,7 @@ class BoardQueryCountTests(BaseTestCase):
         board = import_board(self.owner, document(10, 30))
         self.login(self.owner)
         # session, user, membership+board, voting round (the voting bar and card badges),
-        # phases, cards (with authors), personas (side panel)
-        with self.assertNumQueries(7):
+        # the boards linked as present and future states, phases, cards (with authors),
+        # personas (side panel)
+        with self.assertNumQueries(8):
             self.client.get(f"/boards/{board.pk}/")

@@ -21,6 +21,7 @@ from journeyboard.boards.models import Board, BoardEvent, Card, Persona, Phase
 from journeyboard.boards.personas import create_persona, delete_persona, update_persona
 from journeyboard.boards.phases import KPI_FIELDS, create_phase, delete_phase, move_phase, update_phase
 from journeyboard.boards.timeline import PAGE_SIZE
+from journeyboard.boards.versions import restore_version, save_version
 from journeyboard.boards.models import Membership, Role
 from tests.base import HTMX, BoardChangeTestCase, board_state, make_user
 
@@ -155,11 +156,18 @@ class UndoEveryKindTests(HistoryTestCase):
         self.assertUndoRedo(lambda: update_board(self.editor, self.board, title="E-bike journey", description="Q3"))
         self.assertUndoRedo(lambda: update_board(self.editor, self.board, ambassador_loop=True))
 
+    def test_board_restored_from_a_version(self):
+        version = save_version(self.owner, self.board, "As is")
+        update_phase(self.owner, self.decision, kpi_name="Conversion", kpi_value=Decimal("3.2"))
+        delete_card(self.owner, self.card)
+        self.assertUndoRedo(lambda: restore_version(self.editor, self.board, version))
+
     def test_every_undoable_kind_is_covered_here(self):
         tested = {
             "card.created", "card.updated", "card.moved", "card.deleted",
             "phase.created", "phase.updated", "phase.moved", "phase.deleted",
             "persona.created", "persona.updated", "persona.deleted", "board.updated",
+            "board.restored",
         }  # fmt: skip
         self.assertEqual(set(UNDOABLE_KINDS), tested)
 

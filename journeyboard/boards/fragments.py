@@ -190,6 +190,11 @@ def vote(board, data):
     return "vote", {"card": card, "voting_for": data["user"]}
 
 
+def version_saved(board, data):
+    # Nothing on the board changed: the revision alone, on which open version lists refresh.
+    return "version-saved", {}
+
+
 # --- rendering ---------------------------------------------------------------------------
 
 

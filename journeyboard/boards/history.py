@@ -48,6 +48,7 @@ from .lifecycle import update_board
 from .models import BoardEvent, Card, Persona, Phase
 from .personas import create_persona, delete_persona, update_persona
 from .phases import delete_phase, move_phase, restore_phase, update_phase
+from .versions import restore_document
 
 
 class Refused(Exception):
@@ -220,6 +221,18 @@ def _unedit_board(actor, board, data, ids):
     update_board(actor, board, **_earlier(data))
 
 
+def _restored(data, ids, board_id):
+    # What a restore put on the board, as a whole: someone else's later change to any of it
+    # (or another restore) keeps it from being undone.
+    phases = {("phase", ids.resolve("phase", pk), WHOLE) for pk in data["phases"]}
+    cards = {("card", ids.resolve("card", pk), WHOLE) for pk in data["cards"]}
+    return {("board", board_id, "restored"), *phases, *cards}
+
+
+def _unrestore_board(actor, board, data, ids):
+    restore_document(actor, board, data["before"], version=data["version"], name=data["name"])
+
+
 # --- the table -----------------------------------------------------------------------------
 
 
@@ -264,6 +277,7 @@ UNCREATE_PERSONA = Undoable(_always, _whole("persona"), _uncreate_persona)
 UNEDIT_PERSONA = Undoable(_changes_something, _fields_of("persona"), _unedit_persona)
 UNDELETE_PERSONA = Undoable(_always, _whole("persona"), _undelete_persona)
 UNEDIT_BOARD = Undoable(_changes_something, _board_fields, _unedit_board)
+UNRESTORE_BOARD = Undoable(_has("before", "phases", "cards"), _restored, _unrestore_board)
 
 
 def undoable(kind):

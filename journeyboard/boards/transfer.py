@@ -327,14 +327,21 @@ def import_board(actor, data, title=None):
         for persona in personas:
             persona.board = board
         Persona.objects.bulk_create(personas)
-        for phase, _cards in phases:
-            phase.board = board
-        Phase.objects.bulk_create([phase for phase, _cards in phases])
-        all_cards = []
-        for phase, cards in phases:
-            for card in cards:
-                card.phase, card.author = phase, actor
-                all_cards.append(card)
-        Card.objects.bulk_create(all_cards, batch_size=500)
+        all_cards = add_phases(board, actor, phases)
         record(board, actor, "board.created", phases=len(phases), cards=len(all_cards))
     return board
+
+
+def add_phases(board, actor, phases):
+    """Save validated [(phase, cards)] (validate_board) onto `board`; return the cards saved.
+    Import, and restoring a saved version (versions.py), write a board's content this way."""
+    for phase, _cards in phases:
+        phase.board = board
+    Phase.objects.bulk_create([phase for phase, _cards in phases])
+    all_cards = []
+    for phase, cards in phases:
+        for card in cards:
+            card.phase, card.author = phase, actor
+            all_cards.append(card)
+    Card.objects.bulk_create(all_cards, batch_size=500)
+    return all_cards
