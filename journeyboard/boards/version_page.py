@@ -1,31 +1,41 @@
 """A saved version shown as the board page shows a board (views/versions.py): the same
-board body partials, fed with unsaved phases and cards read from the version's snapshot."""
+board body partials, fed with unsaved phases and cards read from the version's snapshot.
+
+The snapshot is this site's own JSON export, checked when it was made: it is read as it
+is, without validating every card again (which cost more than rendering the page)."""
 
 from collections import Counter
+from decimal import Decimal
 
 from .curve import emotion_curve
 from .loop import loop_arrow
+from .models import Board, Phase
 from .rendering import CardRow, channel_tally, segment_runs
-from .transfer import validate_board
+from .transfer import CARD_FIELDS, PHASE_FIELDS
 
 
 def version_page(board, version):
-    """What the board body partials need to show `version` as the board page shows a board:
-    unsaved phases and cards read from the snapshot, numbered for the page's ids."""
-    shown, _personas, phases = validate_board(version.snapshot)
-    shown.pk = shown.id = board.pk
-    shown.revision = version.revision
+    """What board.html's board body needs for `version`: phases and cards numbered for the
+    page's ids, the band, the curve and the loop as the snapshot has them."""
+    document = version.snapshot
+    shown = Board(
+        pk=board.pk,
+        title=document.get("title", board.title),
+        language=document.get("language", board.language),
+        ambassador_loop=bool(document.get("ambassador_loop")),
+        revision=version.revision,
+    )
     card_id = 0
     lanes = []
-    for number, (phase, cards) in enumerate(phases, 1):
-        phase.pk = phase.id = number
+    for number, raw in enumerate(document.get("phases", []), 1):
+        phase = Phase(pk=number, position=number - 1, **{name: raw.get(name) for name in PHASE_FIELDS}, **_kpi(raw.get("kpi")))
         rows = []
-        for card in cards:
+        for position, card in enumerate(raw.get("cards", [])):
             card_id += 1
-            rows.append(_card_row(card, card_id, number))
-        emotions = [card.emotion for card in cards if card.emotion is not None]
+            rows.append(_card_row(card, card_id, number, position))
+        emotions = [row["emotion"] for row in rows if row["emotion"] is not None]
         phase.shown_cards, phase.card_count = rows, len(rows)
-        phase.channels = channel_tally(Counter(card.channel for card in cards))
+        phase.channels = channel_tally(Counter(row["channel"] for row in rows))
         phase.average = sum(emotions) / len(emotions) if emotions else None
         phase.positive = sum(1 for value in emotions if value > 0)
         phase.negative = sum(1 for value in emotions if value < 0)
@@ -39,6 +49,22 @@ def version_page(board, version):
     }
 
 
-def _card_row(card, pk, phase_id):
-    fields = {name: getattr(card, name) for name in ("title", "note", "channel", "emotion", "kind", "position")}
-    return CardRow(id=pk, pk=pk, phase_id=phase_id, comment_count=0, vote_count=0, **fields)
+def _kpi(kpi):
+    """The `kpi_*` fields of a phase from its KPI object in the file."""
+    if not kpi:
+        return {}
+    number = lambda value: None if value is None else Decimal(str(value))  # noqa: E731
+    return {
+        "kpi_name": kpi.get("name") or "",
+        "kpi_value": number(kpi.get("value")),
+        "kpi_target": number(kpi.get("target")),
+        "kpi_unit": kpi.get("unit") or "",
+        "kpi_lower_is_better": bool(kpi.get("lower_is_better")),
+    }
+
+
+def _card_row(card, pk, phase_id, position):
+    fields = {name: card.get(name) for name in CARD_FIELDS}
+    fields["note"] = fields["note"] or ""
+    fields["channel"] = fields["channel"] or ""
+    return CardRow(id=pk, pk=pk, phase_id=phase_id, position=position, comment_count=0, vote_count=0, **fields)
