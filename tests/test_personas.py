@@ -343,8 +343,8 @@ class BoardPagePersonaTests(BaseTestCase):
                 self.page(board)
             counts.append(len(captured))
         self.assertEqual(counts[0], counts[1])
-        # session, user, membership+board, voting round, phases, cards, personas
-        with self.assertNumQueries(7):
+        # session, user, membership+board, voting round, linked boards, phases, cards, personas
+        with self.assertNumQueries(8):
             response = self.page(many)
         self.assertEqual(len(persona_order(response.content.decode())), 9)
 

@@ -199,12 +199,13 @@ class VersionViewTests(BoardChangeTestCase):
         html = response.content.decode()
         self.assertIn('id="version-banner"', html)
         self.assertIn("Version “As is — workshop 1” saved by olivia on", html)
+        self.assertIn("back to the live board</a>", html)
         self.assertIn(f'href="/boards/{self.board.pk}/"', html)
         self.assertIn("Instagram ad", html)
         self.assertNotIn("Renamed since", html)
         self.assertEqual(html.count('class="lane '), len(self.phases))
         # No editing controls, no live connection.
-        for control in ("ws-connect", 'id="add-phase"', 'class="add-card"', "/edit/", 'class="phase-form"', "board.js", 'tabindex="0"'):
+        for control in ("ws-connect", 'id="add-phase"', 'class="add-card"', "/edit/", 'class="phase-form"', "board.js", "hx-get", "hx-post"):
             self.assertNotIn(control, html)
         self.assertIn(f"/versions/{version.pk}/restore/", html)  # an editor may restore it
 
