@@ -55,8 +55,8 @@ class FutureStateTests(BoardChangeTestCase):
         future = design_future(self.editor, self.board)
         present_page = self.client.get(self.board_url()).content.decode()
         future_page = self.client.get(f"/boards/{future.pk}/").content.decode()
-        self.assertIn(f'<a class="board-link" href="/boards/{future.pk}/">Future state: “Webshop journey — future state”</a>', present_page)
-        self.assertIn(f'<a class="board-link" href="/boards/{self.board.pk}/">Future state of “Webshop journey”</a>', future_page)
+        self.assertIn(f'<a class="linked-board" href="/boards/{future.pk}/">Future state: “Webshop journey — future state”</a>', present_page)
+        self.assertIn(f'<a class="linked-board" href="/boards/{self.board.pk}/">Future state of “Webshop journey”</a>', future_page)
 
     def test_a_board_someone_may_not_open_is_not_linked(self):
         future = design_future(self.owner, self.board)
@@ -65,8 +65,8 @@ class FutureStateTests(BoardChangeTestCase):
         Membership.objects.filter(board=self.board, user=stranger).delete()
         self.client.force_login(stranger)
         page = self.client.get(f"/boards/{future.pk}/").content.decode()
-        self.assertNotIn('class="board-link"', page)
+        self.assertNotIn('class="linked-board"', page)
         # And a board with no links shows none.
         self.login(self.editor)
         other = self.other_board()
-        self.assertNotIn('class="board-links"', self.client.get(f"/boards/{other.pk}/").content.decode())
+        self.assertNotIn('class="linked-boards"', self.client.get(f"/boards/{other.pk}/").content.decode())
