@@ -42,11 +42,11 @@ def median_ms(runs, function, *args):
     return (statistics.median(wall), statistics.median(cpu)), result
 
 
-def report(rows, runs, before, after):
+def report(rows, runs, before, after, size=f"{PHASES} phases x {CARDS} cards"):
     """Print one line per figure, (name, (ms, CPU ms), bytes, target ms or None[, what it is]);
     True when every figure with a target met it."""
     ok = True
-    print(f"{PHASES} phases x {CARDS} cards, median of {runs} runs")
+    print(f"{size}, median of {runs} runs")
     print(f"{'':<14}{'ms':>8}{'CPU ms':>8}{'KB':>9}  {'what':<14}target")
     for name, (ms, cpu_ms), size, target, *what in rows:
         verdict = ""

@@ -12,6 +12,8 @@ from journeyboard.boards.views import history
 from journeyboard.boards.views import sharing
 from journeyboard.boards.views import timer as board_timer
 from journeyboard.boards.views import ratings, voting
+from journeyboard.boards.views import future as board_future
+from journeyboard.boards.views import versions as board_versions
 from journeyboard.export import views as export
 
 # Every id in a URL goes through `id` (converters.py): one past the database's range is a 404.
@@ -86,6 +88,14 @@ urlpatterns = [
     path(board + "ratings/close/", ratings.ratings_close, name="ratings-close"),
     path(board + "ratings/apply/", ratings.ratings_apply, name="ratings-apply"),
     path(board + "cards/<id:card_id>/rating/", ratings.card_rating, name="card-rating"),
+    path(board + "versions/", board_versions.versions, name="versions"),
+    path(board + "versions/<id:version_id>/", board_versions.version_detail, name="version"),
+    path(board + "versions/<id:version_id>/export.json", board_versions.version_export_json, name="version-export-json"),
+    path(board + "versions/<id:version_id>/export.png", export.version_png, name="version-export-png"),
+    path(board + "versions/<id:version_id>/export.pdf", export.version_pdf, name="version-export-pdf"),
+    path(board + "versions/<id:version_id>/copy/", board_versions.version_copy, name="version-copy"),
+    path(board + "versions/<id:version_id>/restore/", board_versions.version_restore, name="version-restore"),
+    path(board + "future/", board_future.board_future, name="board-future"),
 ]
 
 handler403 = "journeyboard.boards.views.errors.handler403"

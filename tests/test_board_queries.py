@@ -48,7 +48,7 @@ class BoardQueryCountTests(BaseTestCase):
         board = import_board(self.owner, document(10, 30))
         self.login(self.owner)
         # session, user, membership+board, voting round (the voting bar and card badges),
-        # emotion round (its bar, card badges and the room's curve), phases, rows, cards
-        # (with authors), personas (side panel)
-        with self.assertNumQueries(9):
+        # the boards linked as present and future states, emotion round (its bar, card badges
+        # and the room's curve), phases, rows, cards (with authors), personas (side panel)
+        with self.assertNumQueries(10):
             self.client.get(f"/boards/{board.pk}/")

@@ -22,6 +22,7 @@ from journeyboard.boards.models import Board, BoardEvent, Card, Persona, Phase
 from journeyboard.boards.personas import create_persona, delete_persona, update_persona
 from journeyboard.boards.phases import KPI_FIELDS, create_phase, delete_phase, move_phase, update_phase
 from journeyboard.boards.timeline import PAGE_SIZE
+from journeyboard.boards.versions import restore_version, save_version
 from journeyboard.boards.models import Membership, Role
 from journeyboard.boards.ratings import apply_round, close_round, rate, start_round
 from tests.base import HTMX, BoardChangeTestCase, board_state, make_user
@@ -178,6 +179,12 @@ class UndoEveryKindTests(HistoryTestCase):
         change, undone, _ = self.assertUndoRedo(lambda: apply_round(self.editor, self.board))
         self.assertEqual(undone.kind, "card.emotions")
 
+    def test_board_restored_from_a_version(self):
+        version = save_version(self.owner, self.board, "As is")
+        update_phase(self.owner, self.decision, kpi_name="Conversion", kpi_value=Decimal("3.2"))
+        delete_card(self.owner, self.card)
+        self.assertUndoRedo(lambda: restore_version(self.editor, self.board, version))
+
     def test_every_undoable_kind_is_covered_here(self):
         tested = {
             "card.emotions",
@@ -187,6 +194,7 @@ class UndoEveryKindTests(HistoryTestCase):
             "cards.imported", "cards.unimported",
             # tests/test_rows.py (RowUndoTests)
             "row.created", "row.updated", "row.moved", "row.deleted",
+            "board.restored",
         }  # fmt: skip
         self.assertEqual(set(UNDOABLE_KINDS), tested)
 

@@ -343,8 +343,9 @@ class BoardPagePersonaTests(BaseTestCase):
                 self.page(board)
             counts.append(len(captured))
         self.assertEqual(counts[0], counts[1])
-        # session, user, membership+board, voting round, emotion round, phases, cards, personas
-        with self.assertNumQueries(9):
+        # session, user, membership+board, voting round, emotion round, linked boards, phases,
+        # rows, cards, personas
+        with self.assertNumQueries(10):
             response = self.page(many)
         self.assertEqual(len(persona_order(response.content.decode())), 9)
 

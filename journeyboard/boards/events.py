@@ -402,6 +402,24 @@ KINDS = _kinds(
         undo="history.REIMPORT_CARDS",
         describe="timeline.cards_unimported",
     ),
+    # Versions (versions.py): saving one changes nothing on the board (the other pages'
+    # version lists refresh on the revision); restoring one replaces its phases and cards,
+    # and keeps them as they were before for undo.
+    EventKind(
+        "version.saved",
+        payload=("version", "name"),
+        render="fragments.version_saved",
+        partials=("version-saved",),
+        describe="timeline.version_saved",
+    ),
+    EventKind(
+        "board.restored",
+        payload=("version", "name", "before", "phases", "cards"),
+        render="fragments.board_body",
+        partials=("board-body",),
+        undo="history.UNRESTORE_BOARD",
+        describe="timeline.board_restored",
+    ),
 )
 
 UNDOABLE_KINDS = [name for name, kind in KINDS.items() if kind.undo]

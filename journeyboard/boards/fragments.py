@@ -225,6 +225,11 @@ def rating(board, data):
     return "rating", {"card": card, "curve": emotion_curve(board) if shown else None, "rating_for": data["user"]}
 
 
+def version_saved(board, data):
+    # Nothing on the board changed: the revision alone, on which open version lists refresh.
+    return "version-saved", {}
+
+
 # --- rendering ---------------------------------------------------------------------------
 
 

@@ -51,6 +51,7 @@ from .personas import create_persona, delete_persona, update_persona
 from .phases import delete_phase, move_phase, restore_phase, update_phase
 from .ratings import restore_emotions
 from .rows import delete_row, move_row, restore_row, update_row
+from .versions import restore_document
 
 
 class Refused(Exception):
@@ -314,6 +315,18 @@ def _unedit_board(actor, board, data, ids):
     update_board(actor, board, **_earlier(data))
 
 
+def _restored(data, ids, board_id):
+    # What a restore put on the board, as a whole: someone else's later change to any of it
+    # (or another restore) keeps it from being undone.
+    phases = {("phase", ids.resolve("phase", pk), WHOLE) for pk in data["phases"]}
+    cards = {("card", ids.resolve("card", pk), WHOLE) for pk in data["cards"]}
+    return {("board", board_id, "restored"), *phases, *cards}
+
+
+def _unrestore_board(actor, board, data, ids):
+    restore_document(actor, board, data["before"], version=data["version"], name=data["name"])
+
+
 # --- the table -----------------------------------------------------------------------------
 
 
@@ -366,6 +379,7 @@ UNEDIT_BOARD = Undoable(_changes_something, _board_fields, _unedit_board)
 UNIMPORT_CARDS = Undoable(_always, _imported, _unimport_cards)
 REIMPORT_CARDS = Undoable(_always, _unimported, _reimport_cards)
 UNAPPLY_RATINGS = Undoable(_has("cards"), _card_emotions, _unapply_ratings)
+UNRESTORE_BOARD = Undoable(_has("before", "phases", "cards"), _restored, _unrestore_board)
 
 
 def undoable(kind):

@@ -46,6 +46,9 @@ class Board(models.Model):
     timer_duration = models.PositiveIntegerField(null=True, blank=True)  # seconds, as started
     # Grows by one on every change; clients compare it to know whether they missed something.
     revision = models.PositiveBigIntegerField(default=0)
+    # The board this one designs the future of ("Design the future state", future.py):
+    # the journey as it is and the one wanted, each page linking to the other.
+    future_of = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="futures")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -368,3 +371,21 @@ class EmotionRating(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["round", "card", "user"], name="one_rating_per_card_and_person")]
+
+
+VERSION_NAME_MAX = 80
+
+
+class BoardVersion(models.Model):
+    """The board as it was when someone saved it under a name ("As is — workshop 1"):
+    its JSON export (transfer.export_board), so whatever the format carries comes along."""
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="versions")
+    name = models.CharField(_("name"), max_length=VERSION_NAME_MAX)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    snapshot = models.JSONField()
+    revision = models.PositiveBigIntegerField()  # the board's revision it shows
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]

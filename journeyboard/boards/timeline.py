@@ -389,6 +389,14 @@ def cards_unimported(event, names):
     }
 
 
+def version_saved(event, names):
+    return _("saved version “%(name)s”") % {"name": event.data["name"]}
+
+
+def board_restored(event, names):
+    return _("restored version “%(name)s”") % {"name": event.data["name"]}
+
+
 def describe_one(board, event):
     """The sentence for one event (the toast after an undo): names looked up for it alone."""
     return describe(event, Names(board, [event]))

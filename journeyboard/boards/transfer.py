@@ -385,20 +385,28 @@ def import_board(actor, data, title=None):
         for persona in personas:
             persona.board = board
         Persona.objects.bulk_create(personas)
-        for phase, _cards in phases:
-            phase.board = board
-        Phase.objects.bulk_create([phase for phase, _cards in phases])
-        for row in rows:
-            row.board = board
-        Row.objects.bulk_create(rows)
-        all_cards = []
-        for phase, cards in phases:
-            cells = Counter()  # positions are gap-free per cell
-            for card in cards:
-                card.phase, card.row, card.author = phase, rows[card.row_index], actor
-                card.position = cells[card.row_index]
-                cells[card.row_index] += 1
-                all_cards.append(card)
-        Card.objects.bulk_create(all_cards, batch_size=500)
+        all_cards = add_phases(board, actor, rows, phases)
         record(board, actor, "board.created", phases=len(phases), cards=len(all_cards))
     return board
+
+
+def add_phases(board, actor, rows, phases):
+    """Save validated rows and [(phase, cards)] (validate_board) onto `board`, each card in
+    its cell (positions gap-free per cell); return the cards saved. Import, and restoring a
+    saved version (versions.py), write a board's content this way."""
+    for phase, _cards in phases:
+        phase.board = board
+    Phase.objects.bulk_create([phase for phase, _cards in phases])
+    for row in rows:
+        row.board = board
+    Row.objects.bulk_create(rows)
+    all_cards = []
+    for phase, cards in phases:
+        cells = Counter()
+        for card in cards:
+            card.phase, card.row, card.author = phase, rows[card.row_index], actor
+            card.position = cells[card.row_index]
+            cells[card.row_index] += 1
+            all_cards.append(card)
+    Card.objects.bulk_create(all_cards, batch_size=500)
+    return all_cards

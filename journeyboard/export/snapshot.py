@@ -13,6 +13,7 @@ from journeyboard.boards.catalog import EMOTIONS, Channel, Kind, Segment, label
 from journeyboard.boards.models import Card, Phase
 from journeyboard.boards.numbers import kpi_number
 from journeyboard.boards.ratings import with_room_average
+from journeyboard.boards.transfer import validate_board
 from journeyboard.boards.voting import with_votes
 
 
@@ -96,13 +97,34 @@ def board_snapshot(board):
             language=board.language,
             day=timezone.localdate(),
             personas=[PersonaShot(p.name, p.role, p.quote, p.color, p.initials) for p in board.personas.all()],
-            phases=[_phase_shot(phase) for phase in phases],
+            phases=[_phase_shot(phase, phase.cards.all()) for phase in phases],
             words=_words(),
             loop=board.ambassador_loop,
         )
 
 
-def _phase_shot(phase):
+def document_snapshot(document):
+    """What a picture of a board's JSON export shows (a saved version, boards/versions.py):
+    the same shot as board_snapshot's, read through the format's own validation, no query."""
+    board, personas, _rows, phases = validate_board(document)
+    votes = [[card.get("votes", 0) for card in phase.get("cards", [])] for phase in document.get("phases", [])]
+    for (_phase, cards), counts in zip(phases, votes):
+        for card, count in zip(cards, counts):
+            card.vote_count = count if isinstance(count, int) else 0
+    with override(board.language):
+        return BoardShot(
+            title=board.title,
+            description=board.description,
+            language=board.language,
+            day=timezone.localdate(),
+            personas=[PersonaShot(p.name, p.role, p.quote, p.color, p.initials) for p in personas],
+            phases=[_phase_shot(phase, cards) for phase, cards in phases],
+            words=_words(),
+            loop=board.ambassador_loop,
+        )
+
+
+def _phase_shot(phase, cards):
     return PhaseShot(
         name=phase.name,
         segment=phase.segment,
@@ -119,7 +141,7 @@ def _phase_shot(phase):
                 emotion=card.emotion,
                 votes=card.vote_count,
             )
-            for card in phase.cards.all()
+            for card in cards
         ],
         kpi=kpi_shot(phase),
         room_average=phase.room_average,

@@ -1,6 +1,7 @@
 """Download a board as a picture (PNG, slide-sized PNG), for printing (PDF) or as a slide deck (PPTX)."""
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -9,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from journeyboard.boards.access import get_board_for_user
 from journeyboard.boards.views.errors import refusal
+from journeyboard.boards.views.versions import board_version
 
 from .deck import PPTX_CONTENT_TYPE, closed_ranking, render_pptx
 from .parts import MAX_CARDS, card_total
@@ -16,7 +18,7 @@ from .pdf import render_pdf
 from .png import render_png
 from .print_pdf import PAPERS, render_print_pdf
 from .slide import render_slide_png
-from .snapshot import board_snapshot
+from .snapshot import board_snapshot, document_snapshot
 from .markdown import render_markdown
 from .spreadsheet import XLSX_CONTENT_TYPE, render_csv, render_xlsx
 
@@ -115,3 +117,34 @@ def board_xlsx(request, board_id):
 def board_markdown(request, board_id):
     board = get_board_for_user(request.user, board_id)
     return _board_download(render_markdown(board).encode(), "text/markdown; charset=utf-8", board, "md")
+
+
+# A saved version of the board (boards/versions.py), drawn from its snapshot.
+
+
+def _version_shot(request, board_id, version_id):
+    _board, version = board_version(request.user, board_id, version_id)
+    return document_snapshot(version.snapshot)
+
+
+@login_required
+@require_GET
+def version_png(request, board_id, version_id):
+    scale = SCALES.get(request.GET.get("scale", "2"))
+    if scale is None:
+        return refusal(_("scale must be 1, 2 or 3."), status=400)
+    try:
+        shot = _version_shot(request, board_id, version_id)
+    except ValidationError as error:  # a version larger than today's limits (limits.py)
+        return refusal(" ".join(error.messages))
+    return _download(render_png(shot, scale=scale), "image/png", shot.title, shot.day, "png")
+
+
+@login_required
+@require_GET
+def version_pdf(request, board_id, version_id):
+    try:
+        shot = _version_shot(request, board_id, version_id)
+    except ValidationError as error:
+        return refusal(" ".join(error.messages))
+    return _download(render_pdf(shot), "application/pdf", shot.title, shot.day, "pdf")

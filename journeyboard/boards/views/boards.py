@@ -11,6 +11,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from ..access import get_board_for_user, guest_of, refuse_guests
 from ..catalog import Channel
 from ..changes import collecting
+from ..future import linked_boards
 from ..forms import BoardCreateForm, BoardEditForm, ImportForm, with_current_values
 from ..lifecycle import create_board, delete_board, duplicate_board, update_board
 from ..models import Membership
@@ -71,6 +72,7 @@ def board_detail(request, board_id):
     live.update(timer_context(board))  # the countdown, with the server's clock for the page to correct its own
     live.update(voting_bar(board, request.user))  # the dot-voting bar: this person's votes, or the results
     live.update(rating_bar(board, request.user))  # the emotion round's bar: this person's ratings
+    live.update(linked_boards(board, request.user))  # the journey as it is and its future states
     # The personas side panel comes with the page: one query, however many there are.
     return render(request, "boards/board.html", {**board_context(board), **live, "personas": personas_of(board)})
 
