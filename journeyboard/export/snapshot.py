@@ -144,7 +144,7 @@ def _phase_shot(phase, cards):
             for card in cards
         ],
         kpi=kpi_shot(phase),
-        room_average=phase.room_average,
+        room_average=getattr(phase, "room_average", None),  # none in a saved version
     )
 
 
