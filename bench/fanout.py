@@ -457,8 +457,8 @@ async def flooded(url, headers_for, editor, kind, run, args, server_pids):
             async for frame in socket:
                 if "data-resync" in frame:
                     boards[index] += 1
-                elif frame.startswith('{"type": "error"') or frame.startswith('{"type":"error"'):
-                    errors[json.loads(frame).get("code")] += 1
+                elif frame.startswith("{") and (message := json.loads(frame)).get("type") == "error":
+                    errors[message.get("code")] += 1
         except websockets.ConnectionClosed:
             closed.append(socket.close_code)
 

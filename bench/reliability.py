@@ -186,12 +186,15 @@ class Bench:
 
     # --- scenarios ----------------------------------------------------------------------
 
+    async def warm_up(self, board):
+        """A running server has rendered changes before: two edits through each process, so
+        that what follows is not measured on a cold process. Returns the board's revision."""
+        await self.edits(mixed_edits(board, self.clients, 4, "warm")[0], self.args.rate)
+        return database_state(self.stack, board["id"])["revision"]
+
     async def crowd(self, board):
         count, headers = self.args.crowd, self.anna.ws_headers()
-        # A running server has rendered changes before: two edits through each process first,
-        # so the figures after the crowd are not those of a cold process.
-        await self.edits(mixed_edits(board, self.clients, 4, "warm")[0], self.args.rate)
-        board = {**board, "revision": database_state(self.stack, board["id"])["revision"]}
+        board = {**board, "revision": await self.warm_up(board)}
         pages = []
         started = time.monotonic()
         for index in range(count):  # evenly spread over --join seconds, both processes in turn
@@ -234,8 +237,7 @@ class Bench:
     async def reconnect(self, board):
         count, headers = self.args.reconnecting, self.anna.ws_headers()
         self.stack.shell(WORKSHOP_CARDS.replace("BOARD", str(board["id"])))  # what a whole board weighs
-        await self.edits(mixed_edits(board, self.clients, 4, "warm")[0], self.args.rate)
-        missed_from = database_state(self.stack, board["id"])["revision"]
+        missed_from = await self.warm_up(board)
         # The pages were open at `missed_from`; while they were away the board moved on.
         await self.edits(mixed_edits(board, self.clients, 6, "away")[0], self.args.rate)
         final = database_state(self.stack, board["id"])["revision"]

@@ -129,7 +129,7 @@ def load_phases(board, only=None, all_cards=False, rows=None):
     elif only is not None:
         phases = phases.filter(pk=only)
     phases = list(phases)
-    rows = with_lines(rows if rows is not None else list(Row.objects.filter(board=board).order_by("position", "pk")))
+    rows = with_lines(rows) if rows is not None else board_rows(board)
     board.grid_rows = rows
     cards = badged_cards(board.pk).filter(phase_id__in=[phase.pk for phase in phases])
     if not all_cards:
