@@ -161,8 +161,11 @@ class ViewTests(RatingTestCase):
         self.assertEqual((round.phases, round.hidden_results, round.started_by), ([self.phases[1].pk], True, self.owner))
         html = html_of(response)
         self.assertIn('<div id="rating" class="rating-bar" data-state="open"', html)
-        self.assertIn(f'id="rate-{self.product.pk}-2"', html)
-        self.assertNotIn(f'id="rate-{self.card.pk}-2"', html)  # not in the round
+        # Cards in the round get an empty scale that the page fills from the bar's one template.
+        self.assertIn(f'data-url="/boards/{self.board.pk}/cards/{self.product.pk}/rating/"', html)
+        self.assertNotIn(f'data-url="/boards/{self.board.pk}/cards/{self.card.pk}/rating/"', html)  # not in the round
+        self.assertEqual(html.count('<template id="rating-scale">'), 1)
+        self.assertEqual(html.count('class="rate"'), 5)
         self.assertEqual(self.refresh_board().events.last().kind, "rating.started")
 
     def test_editors_and_viewers_may_not_start_close_or_apply(self):

@@ -42,9 +42,9 @@ async def test_a_round_reaches_every_card_and_every_bar(crew):
         assert "#emotion-curve" in swaps and "#rating-signal" in swaps
         assert signal_for(html) == ""
         if ws is editor:
-            assert html.count('class="rate"') == 5 * len(cards)
+            assert html.count('class="rating-scale"') == len(cards)
         else:
-            assert 'class="rate"' not in html
+            assert 'class="rating-scale"' not in html
     await quiet(editor, viewer)
     await close_all(editor, viewer)
 

@@ -58,7 +58,24 @@
     if (!signal.dataset.for || signal.dataset.for === me) refreshBar();
   });
 
+  // Each card in the round carries an empty .rating-scale; the buttons come from the bar's
+  // one <template>, so that a large board is not five buttons heavier per card.
+  function fillScales() {
+    var template = document.getElementById("rating-scale");
+    if (!template) return;
+    document.querySelectorAll(".rating-scale[data-url]:empty").forEach(function (scale) {
+      var card = scale.closest("[data-card-id]").dataset.cardId;
+      scale.appendChild(template.content.cloneNode(true));
+      scale.querySelectorAll("button.rate").forEach(function (button) {
+        button.id = "rate-" + card + "-" + button.dataset.value;
+        button.setAttribute("hx-post", scale.dataset.url);
+      });
+      htmx.process(scale);
+    });
+  }
+
   htmx.onLoad(function () {
+    fillScales();
     markMine();
   });
 
