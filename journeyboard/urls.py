@@ -95,6 +95,7 @@ urlpatterns = [
     path(board + "versions/<id:version_id>/export.pdf", export.version_pdf, name="version-export-pdf"),
     path(board + "versions/<id:version_id>/copy/", board_versions.version_copy, name="version-copy"),
     path(board + "versions/<id:version_id>/restore/", board_versions.version_restore, name="version-restore"),
+    path(board + "versions/<id:version_id>/delete/", board_versions.version_delete, name="version-delete"),
     path(board + "future/", board_future.board_future, name="board-future"),
 ]
 

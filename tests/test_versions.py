@@ -5,7 +5,7 @@ that can be undone and redone."""
 import io
 import json
 
-from django.test import TestCase
+from django.test import TestCase, override_settings
 from PIL import Image
 
 from journeyboard.boards.cards import create_card, update_card
@@ -16,7 +16,7 @@ from journeyboard.boards.phases import delete_phase, update_phase
 from journeyboard.boards.sharing import set_locked
 from journeyboard.boards.timeline import history_page
 from journeyboard.boards.transfer import export_board
-from journeyboard.boards.versions import copy_version, restore_version, save_version, versions_of
+from journeyboard.boards.versions import copy_version, delete_version, restore_version, save_version, versions_of
 from tests.base import HTMX, MISSING_ID, BaseTestCase, BoardChangeTestCase, board_state, make_user
 
 
@@ -131,13 +131,47 @@ class VersionViewTests(BoardChangeTestCase):
         self.assertFalse(BoardVersion.objects.exists())
         self.assertEqual(self.post("versions/", {"name": "x" * 80}).status_code, 200)
 
+    @override_settings(JOURNEYBOARD_MAX_VERSIONS=2)
+    def test_a_board_keeps_a_limited_number_of_versions(self):
+        self.save("One")
+        self.save("Two")
+        before = board_state(self.board)
+        response = self.post("versions/", {"name": "Three"})
+        self.assertContains(response, "A board keeps at most 2 versions. Delete one to save another.", status_code=422)
+        self.assertUnchanged(before)
+        self.assertEqual(BoardVersion.objects.count(), 2)
+
+    def test_an_editor_deletes_a_version_and_nothing_else_changes(self):
+        version = self.save("Old")
+        kept = self.save("Kept")
+        phases = content(self.board)
+        before = board_state(self.board)
+        response = self.post(f"versions/{version.pk}/delete/")
+        self.assertEqual(response.status_code, 200)
+        self.assertNotContains(response, f'id="version-{version.pk}"')
+        self.assertContains(response, f'id="version-{kept.pk}"')
+        self.assertContains(response, 'id="board-revision"')  # other pages' lists refresh on it
+        self.assertRecorded(before, "version.deleted", name="Old")
+        self.assertEqual(list(BoardVersion.objects.values_list("pk", flat=True)), [kept.pk])
+        self.assertEqual(content(self.board), phases)
+        self.assertEqual(self.post(f"versions/{version.pk}/delete/").status_code, 404)  # gone
+
+    def test_deleting_a_version_is_in_the_history_and_not_undoable(self):
+        version = self.save("Old")
+        delete_version(self.owner, self.board, version)
+        entry = history_page(self.board)["entries"][0]
+        self.assertEqual(entry.what, "deleted version “Old”")
+        self.assertFalse(entry.has_undo)
+
     def test_viewers_may_not_save_nor_restore(self):
         version = self.save()
         self.login(self.viewer)
         before = board_state(self.board)
         self.assertEqual(self.post("versions/", {"name": "Mine"}).status_code, 403)
         self.assertEqual(self.post(f"versions/{version.pk}/restore/").status_code, 403)
+        self.assertEqual(self.post(f"versions/{version.pk}/delete/").status_code, 403)
         self.assertUnchanged(before)
+        self.assertTrue(BoardVersion.objects.exists())
 
     def test_outsiders_get_404_everywhere(self):
         version = self.save()
@@ -146,7 +180,7 @@ class VersionViewTests(BoardChangeTestCase):
         for suffix in ("versions/", base, base + "export.json", base + "export.png", base + "export.pdf"):
             with self.subTest(suffix=suffix):
                 self.assertEqual(self.client.get(self.board_url(suffix)).status_code, 404)
-        for suffix in ("versions/", base + "copy/", base + "restore/", "future/"):
+        for suffix in ("versions/", base + "copy/", base + "restore/", base + "delete/", "future/"):
             with self.subTest(suffix=suffix):
                 self.assertEqual(self.post(suffix, {"name": "x"}).status_code, 404)
         self.assertEqual(Board.objects.count(), 1)
@@ -170,6 +204,7 @@ class VersionViewTests(BoardChangeTestCase):
         before = board_state(self.board)
         self.assertEqual(self.post(base + "restore/").status_code, 404)
         self.assertEqual(self.post(base + "copy/").status_code, 404)
+        self.assertEqual(self.post(base + "delete/").status_code, 404)
         self.assertEqual(self.client.get(self.board_url(f"versions/{MISSING_ID}/")).status_code, 404)
         self.assertUnchanged(before)
 

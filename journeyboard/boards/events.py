@@ -402,7 +402,7 @@ KINDS = _kinds(
         undo="history.REIMPORT_CARDS",
         describe="timeline.cards_unimported",
     ),
-    # Versions (versions.py): saving one changes nothing on the board (the other pages'
+    # Versions (versions.py): saving or deleting one changes nothing on the board (the other pages'
     # version lists refresh on the revision); restoring one replaces its phases and cards,
     # and keeps them as they were before for undo.
     EventKind(
@@ -411,6 +411,13 @@ KINDS = _kinds(
         render="fragments.version_saved",
         partials=("version-saved",),
         describe="timeline.version_saved",
+    ),
+    EventKind(
+        "version.deleted",
+        payload=("version", "name"),
+        render="fragments.version_saved",
+        partials=("version-saved",),
+        describe="timeline.version_deleted",
     ),
     EventKind(
         "board.restored",

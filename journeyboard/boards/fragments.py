@@ -226,7 +226,7 @@ def rating(board, data):
 
 
 def version_saved(board, data):
-    # Nothing on the board changed: the revision alone, on which open version lists refresh.
+    # Saved or deleted, nothing on the board changed: the revision alone, on which open version lists refresh.
     return "version-saved", {}
 
 

@@ -36,6 +36,23 @@ def check_rows(rows):
         raise ValidationError(rows_error(), code="too_many_rows")
 
 
+def max_versions():
+    return settings.JOURNEYBOARD_MAX_VERSIONS
+
+
+def check_versions(saved):
+    """Refuse one more version of a board that keeps `saved` already: every version is a whole
+    copy of the board, so without a limit one board could fill the database."""
+    limit = max_versions()
+    if saved >= limit:
+        message = ngettext(
+            "A board keeps at most %(limit)d version. Delete one to save another.",
+            "A board keeps at most %(limit)d versions. Delete one to save another.",
+            limit,
+        ) % {"limit": limit}
+        raise ValidationError(message, code="too_many_versions")
+
+
 def max_cards():
     return settings.JOURNEYBOARD_MAX_CARDS
 

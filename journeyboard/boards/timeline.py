@@ -393,6 +393,10 @@ def version_saved(event, names):
     return _("saved version “%(name)s”") % {"name": event.data["name"]}
 
 
+def version_deleted(event, names):
+    return _("deleted version “%(name)s”") % {"name": event.data["name"]}
+
+
 def board_restored(event, names):
     return _("restored version “%(name)s”") % {"name": event.data["name"]}
 

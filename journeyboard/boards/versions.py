@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from .changes import board_change, record
+from .limits import check_versions
 from .models import VERSION_NAME_MAX, Board, BoardVersion, Phase, Row
 from .transfer import add_phases, export_board, import_board, validate_board
 
@@ -31,11 +32,20 @@ def save_version(actor, board, name):
     """Save the board as it is now under `name`; return the version."""
     name = clean_name(name)
     with board_change(board.pk) as board:
+        check_versions(BoardVersion.objects.filter(board=board).count())
         version = BoardVersion.objects.create(
             board=board, name=name, author=actor, snapshot=export_board(board), revision=board.revision
         )
         record(board, actor, "version.saved", version=version.pk, name=name)
     return version
+
+
+def delete_version(actor, board, version):
+    """Delete a saved version for good (it is a copy of the board, not the board: nothing on
+    the board changes, and there is no undo)."""
+    with board_change(board.pk) as board:
+        BoardVersion.objects.filter(pk=version.pk, board=board).delete()
+        record(board, actor, "version.deleted", version=version.pk, name=version.name)
 
 
 def versions_of(board):

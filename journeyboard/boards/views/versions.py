@@ -1,7 +1,7 @@
 """Versions of a board: the side panel's list and save form, a version's read-only page,
 its JSON, a copy of it as a new board, and restoring it onto the board.
 
-Saving and restoring are changes like any other (any writer, the lock applies); reading,
+Saving, deleting and restoring are changes like any other (any writer, the lock applies); reading,
 exporting and copying a version is open to every member, like the board itself.
 """
 
@@ -19,7 +19,7 @@ from ..fragments import render_answer
 from ..rendering import viewer_flags
 from ..timeline import display_name
 from ..version_page import version_page
-from ..versions import copy_version, restore_version, save_version, version_of, versions_of
+from ..versions import copy_version, delete_version, restore_version, save_version, version_of, versions_of
 from .errors import refusal
 
 VERSIONS = "boards/versions.html"
@@ -52,6 +52,17 @@ def versions(request, board_id):
     except ValidationError as error:
         return _panel(request, board, status=422, name_error=" ".join(error.messages), name=name)
     # The list with the new version, and the revision as every other page gets it.
+    answer = _panel(request, board)
+    answer.content += "".join(render_answer(event, board.membership) for event in made).encode()
+    return answer
+
+
+@login_required
+@require_POST
+def version_delete(request, board_id, version_id):
+    board, version = board_version(request.user, board_id, version_id, write=True)
+    with collecting() as made:
+        delete_version(request.user, board, version)
     answer = _panel(request, board)
     answer.content += "".join(render_answer(event, board.membership) for event in made).encode()
     return answer
