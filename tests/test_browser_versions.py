@@ -38,6 +38,12 @@ class VersionsLiveTests(TwoPeopleTestCase):
         expect(bert.locator("article.card", has_text="Renamed since")).to_be_visible(timeout=LIVE)
         expect(anna.locator("article.card", has_text="Renamed since")).to_be_visible()
 
+        # Deleting a version (after the browser's confirmation) empties its place in every open list.
+        anna.locator(".version-entry", has_text="After the interviews").get_by_role("button", name="Delete").click()
+        expect(anna.locator(".version-entry")).to_have_count(1)
+        expect(bert.locator(".version-entry")).to_have_count(1, timeout=LIVE)
+        expect(bert.locator(".version-entry")).to_contain_text("As is — workshop 1")
+
 
 class VersionAccessibilityTests(BrowserTestCase):
     def setUp(self):
