@@ -8,7 +8,7 @@ Then it does the same against bench/relay.py, a bare Channels consumer that only
 group_send (the floor), with the same clients, rate and payload bytes, and prints the ratio.
 
 Usage: `.venv/bin/python bench/fanout.py [--clients 50] [--rate 20] [--seconds 10]
-[--layer memory|redis] [--edit update|create] [--stagger MS] [--profile] [--flood N]
+[--layer memory|redis] [--edit update|create|move] [--stagger MS] [--profile] [--flood N]
 [--board-cards N]`. With `--flood N`, the measured edits run twice on the same server and
 clients: quiet, then with N viewer sockets each sending a stale `sync` 40 times a second
 (each asks for the whole board), and it prints the ratio, the whole boards the flooders got
@@ -83,8 +83,17 @@ for other in board.phases.all():  # --board-cards: a workshop-sized board, for w
     Card.objects.bulk_create(Card(phase=other, position=start + n, title=f"Touchpoint {n} of {other.name}",
                                   note="What the customer meets here, and how it feels.", author=users["owner"])
                              for n in range(FILL))
+# --edit move: the board gets six rows of a service blueprint, and the card moves between two.
+from journeyboard.boards.rows import create_row
+rows = [board.rows.order_by("position").first()]
+if MOVE:
+    for name, layer in [("Thinks", "customer"), ("Frontstage", "frontstage"), ("Backstage", "backstage"),
+                        ("Systems", "support"), ("Partners", "support")]:
+        rows.append(create_row(users["owner"], board, name, layer=layer))
+print(rows[0].pk, rows[-1].pk)
 print(board.pk, phase.pk, card.pk)
 """
+EDITS = {"update": "card title edits", "create": "card creates", "move": "card moves between rows 1 and 6"}
 FLOOD_RATE = 40  # stale syncs a second from each flooding socket
 
 
@@ -277,14 +286,25 @@ class CardEdits:
 
     key = REVISION
 
-    def __init__(self, board_id, phase_id, card_id, create=False):
-        if create:
+    def __init__(self, board_id, phase_id, card_id, edit="update", rows=()):
+        self.phase_id, self.rows = phase_id, rows
+        self.fields = self._title
+        if edit == "create":
             self.path = f"/boards/{board_id}/phases/{phase_id}/cards/"
+        elif edit == "move":  # to the top of the last row's cell and back, across the blueprint's lines
+            self.path = f"/boards/{board_id}/cards/{card_id}/move/"
+            self.fields = self._cell
         else:
             self.path = f"/boards/{board_id}/cards/{card_id}/"
 
+    def _title(self, number):
+        return {"title": f"Fan-out probe {marker(number)}"}
+
+    def _cell(self, number):
+        return {"phase": self.phase_id, "row": self.rows[number % 2 == 0], "position": 0}
+
     def request(self, number):
-        body = urllib.parse.urlencode({"title": f"Fan-out probe {marker(number)}"}).encode()
+        body = urllib.parse.urlencode(self.fields(number)).encode()
         return self.path, body, "application/x-www-form-urlencoded"
 
     def key_of(self, number, headers):
@@ -499,7 +519,7 @@ def summarise(run, edits):
         if arrived:
             firsts.append((min(arrived.values()) - edit["sent"]) * 1000)
             spreads.append((max(arrived.values()) - min(arrived.values())) * 1000)
-            superseded += run.markers[edit["key"]] != edit["number"]
+            superseded += run.markers[edit["key"]] not in (edit["number"], None)  # None: a move shows no marker
         sizes += run.sizes.get(edit["key"], {}).values()
     nothing = [float("nan")]
     return {
@@ -529,8 +549,9 @@ def signed_in(port):
 
 
 def journeyboard_run(stack, args):
-    code = f"ACCOUNTS = {ACCOUNTS!r}\nPASSWORD = {PASSWORD!r}\nFILL = {args.board_cards}\n" + SETUP
-    board_id, phase_id, card_id = map(int, stack.shell(code).split()[-3:])
+    code = (f"ACCOUNTS = {ACCOUNTS!r}\nPASSWORD = {PASSWORD!r}\nFILL = {args.board_cards}\n"
+            f"MOVE = {args.edit == 'move'}\n" + SETUP)
+    *rows, board_id, phase_id, card_id = map(int, stack.shell(code).split()[-5:])
     port = stack.ports[0]
     sessions = signed_in(port)
     owner = sessions["owner"]
@@ -542,7 +563,7 @@ def journeyboard_run(stack, args):
         "X-Journeyboard-Client": uuid.uuid4().hex,
     }
     accounts = [sessions[name] for name, _role in ACCOUNTS]
-    kind = CardEdits(board_id, phase_id, card_id, create=args.edit == "create")
+    kind = CardEdits(board_id, phase_id, card_id, edit=args.edit, rows=rows)
     url = f"ws://{HOST}:{port}/ws/boards/{board_id}/"
     pids = [process.pid for _port, process in stack.servers]
     return asyncio.run(measure(port, url, lambda index: accounts[index % len(accounts)].ws_headers(),
@@ -562,7 +583,9 @@ def floor_payload(samples):
     if not samples:
         return f"<article>{marker(0)}</article>".ljust(600)  # nothing arrived: a guess at the size
     fragments = sorted(samples.values(), key=len)
-    return fragments[len(fragments) // 2]
+    payload = fragments[len(fragments) // 2]
+    # A move's fragment names no edit (its cards keep their titles): the relay's copy gets a marker.
+    return payload if MARKER.search(payload) else payload + f"<!-- {marker(0)} -->"
 
 
 # --- Report ----------------------------------------------------------------------------
@@ -593,7 +616,7 @@ def report(args, setting, ours, floor, load):
     edits = args.rate * args.seconds
     joining = f"joining {args.stagger:g} ms apart" if args.stagger else "joining all at once"
     print(f"\nFan-out: {args.clients} WebSocket clients on one board ({joining}), {args.rate} edits/s for "
-          f"{args.seconds} s ({edits} edits, card {'creates' if args.edit == 'create' else 'title edits'} over HTTP, "
+          f"{args.seconds} s ({edits} edits, {EDITS[args.edit]} over HTTP, "
           f"after {WARMUP_EDITS} warm-up edits); {setting}.")
     print("Latency: from sending the edit's request to the fragment's arrival, every edit x client.")
     headers = ["run", "bytes", "delivered/expected", "lost", "p50 ms", "p95 ms", "p99 ms", "max ms",
@@ -718,8 +741,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=10, help="measured seconds of edits (default 10)")
     parser.add_argument("--layer", choices=["memory", "redis"], default="memory",
                         help="memory: SQLite + in-memory layer (default); redis: PostgreSQL + Redis (LiveStack)")
-    parser.add_argument("--edit", choices=["update", "create"], default="update",
-                        help="retitle one card (default) or add a card per edit")
+    parser.add_argument("--edit", choices=list(EDITS), default="update",
+                        help="retitle one card (default), add a card per edit, or move a card between rows")
     parser.add_argument("--stagger", type=float, default=0,
                         help="ms between two clients joining (default 0: all at once, as after a restart)")
     parser.add_argument("--flood", type=int, default=0,

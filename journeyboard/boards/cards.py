@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from . import limits
-from .changes import board_change, clamp, fresh, in_order, record, renumber
+from .changes import board_change, clamp, fresh, in_order, record, save_positions
 from .models import Card, Phase, Row
 
 CARD_FIELDS = ("title", "note", "channel", "emotion", "kind")
@@ -112,13 +112,12 @@ def move_card(actor, card, phase, position, row=None):
         target = source if same_cell else _cell(phase.pk, row.pk)
         position = clamp(position, len(target))
         target.insert(position, card)
-        card.phase, card.row = phase, row
-        changed = renumber(target)
+        card.position = position  # written with its new cell below; the neighbours make room
+        save_positions(Card, target)
         if target is not source:
-            changed += renumber(source)
-        if card not in changed:
-            changed.append(card)
-        Card.objects.bulk_update(changed, ["phase", "row", "position"])
+            save_positions(Card, source)
+        card.phase, card.row = phase, row
+        Card.objects.filter(pk=card.pk).update(phase=phase, row=row, position=position)
         # Where it came from and its title: what undo and the history panel need.
         record(
             board,
@@ -143,6 +142,6 @@ def delete_card(actor, card):
         snapshot = _snapshot(card)
         card_id, phase_id, row_id, position = card.pk, card.phase_id, card.row_id, card.position
         card.delete()
-        Card.objects.bulk_update(renumber(_cell(phase_id, row_id)), ["position"])
+        save_positions(Card, _cell(phase_id, row_id))
         record(board, actor, "card.deleted", card=card_id, phase=phase_id, row=row_id, position=position, before=snapshot)
     return phase_id

@@ -8,7 +8,7 @@ from django.db.models import F
 from . import limits
 from .cards import CARD_FIELDS
 from .catalog import palette_colour
-from .changes import board_change, clamp, fresh, in_order, record, renumber
+from .changes import board_change, clamp, fresh, in_order, record, save_positions
 from .models import Card, Phase, Row, first_row_id
 
 KPI_FIELDS = ("kpi_name", "kpi_value", "kpi_target", "kpi_unit", "kpi_lower_is_better")
@@ -62,7 +62,7 @@ def move_phase(actor, phase, position):
         others = _phases(board.pk, exclude=phase.pk)
         position = clamp(position, len(others))
         others.insert(position, phase)
-        Phase.objects.bulk_update(renumber(others), ["position"])
+        save_positions(Phase, others)
         record(
             board, actor, "phase.moved", phase=phase.pk, name=phase.name, from_position=from_position, position=position
         )
@@ -77,7 +77,7 @@ def delete_phase(actor, phase):
         phase_id, snapshot, position = phase.pk, _snapshot(phase), phase.position
         cards = list(phase.cards.order_by("row__position", "row_id", "position", "pk").values("id", "row", *CARD_FIELDS))
         phase.delete()
-        Phase.objects.bulk_update(renumber(_phases(board.pk)), ["position"])
+        save_positions(Phase, _phases(board.pk))
         record(
             board,
             actor,

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from . import limits
 from .cards import CARD_FIELDS
-from .changes import board_change, clamp, fresh, in_order, record, renumber
+from .changes import board_change, clamp, fresh, in_order, record, save_positions
 from .models import ROW_COLOUR, Card, Phase, Row
 
 ROW_FIELDS = ("name", "layer", "color")
@@ -62,7 +62,7 @@ def move_row(actor, row, position):
         others = _rows(board.pk, exclude=row.pk)
         position = clamp(position, len(others))
         others.insert(position, row)
-        Row.objects.bulk_update(renumber(others), ["position"])
+        save_positions(Row, others)
         record(board, actor, "row.moved", row=row.pk, name=row.name, from_position=from_position, position=position)
     return row
 
@@ -80,7 +80,7 @@ def delete_row(actor, row):
             row.cards.order_by("phase__position", "phase_id", "position", "pk").values("id", "phase", *CARD_FIELDS)
         )
         row.delete()
-        Row.objects.bulk_update(renumber(_rows(board.pk)), ["position"])
+        save_positions(Row, _rows(board.pk))
         record(
             board, actor, "row.deleted", row=row_id, position=position, before=snapshot, cards=len(cards),
             deleted_cards=cards,
