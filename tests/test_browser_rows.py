@@ -69,6 +69,17 @@ class GridLiveTests(TwoPeopleTestCase):
         expect(bert.locator(f"#add-card-title-{first.pk}-{row.pk}")).to_be_visible()
         expect(anna.locator(f"#add-card-title-{first.pk}-{row.pk}")).to_be_hidden()
 
+        # A long name wraps in the narrow head instead of being cut; Enter saves it, on one line.
+        name = anna.locator(f"#row-name-{row.pk}")
+        one_line = name.bounding_box()["height"]
+        name.fill("Backstage work of the warehouse and the couriers")
+        name.press("Enter")
+        expect(bert.locator(f"#row-name-{row.pk}")).to_have_value("Backstage work of the warehouse and the couriers", timeout=LIVE)
+        self.assertGreater(name.bounding_box()["height"], 1.5 * one_line)
+        self.assertLessEqual(name.evaluate("field => field.scrollWidth - field.clientWidth"), 0)
+        row.refresh_from_db()
+        self.assertEqual(row.name, "Backstage work of the warehouse and the couriers")
+
 
 class GridAccessibilityTests(TwoPeopleTestCase):
     """axe-core on a board of several rows (an editor's and a viewer's page, the row menu

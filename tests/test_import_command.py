@@ -98,7 +98,9 @@ class EnsureDemoCommandTests(TestCase):
         self.assertEqual(lines[-1], f"Demo board: /boards/{board.pk}/")
         self.assertEqual(board.title, DEMO_TITLE)
         self.assertEqual(board.phases.count(), 10)
-        self.assertEqual(Card.objects.filter(phase__board=board).count(), 19)
+        demo = demo_document()
+        self.assertEqual(Card.objects.filter(phase__board=board).count(), sum(len(p["cards"]) for p in demo["phases"]))
+        self.assertEqual(list(board.rows.values_list("name", "layer")), [(r["name"], r["layer"]) for r in demo["rows"]])
         self.assertTrue(all(phase.cards.exists() for phase in board.phases.all()))
         self.assertTrue(board.memberships.get(user=board.owner).is_owner)
 

@@ -1,4 +1,5 @@
-"""The demo board that `make run` sets up: the 10-step customer journey of an online bike shop."""
+"""The demo board that `make run` sets up: the 10-step customer journey of an online bike shop,
+drawn as a small service blueprint."""
 
 from .catalog import template_phases
 from .models import Board
@@ -8,46 +9,62 @@ DEMO_USERNAME = "demo"
 DEMO_PASSWORD = "journeyboard-demo"
 DEMO_TITLE = "E-bike webshop: customer journey"
 
-# (title, note, channel, emotion, kind) per phase of the 10-step template.
+# The demo is a small service blueprint: what the customer does and feels, the touchpoints
+# where the shop meets them (below the line of interaction) and what the shop does out of
+# their sight (below the line of visibility).
+CUSTOMER, TOUCHPOINT, BACKSTAGE = 0, 1, 2
+DEMO_ROWS = [
+    {"name": "Customer actions", "layer": "customer", "color": "#4f7cff"},
+    {"name": "Touchpoints", "layer": "frontstage", "color": "#2fb67c"},
+    {"name": "Behind the scenes", "layer": "backstage", "color": "#f2b233"},
+]
+
+# (title, note, channel, emotion, kind, row) per phase of the 10-step template.
 DEMO_CARDS = [
     [
-        ("Sees a colleague arrive on an e-bike", "Commute by car takes 40 minutes in traffic.", "word_of_mouth", 0, "touchpoint"),
-        ("Instagram ad: 'Ride to work in 20 minutes'", "", "advertising", 1, "touchpoint"),
+        ("Sees a colleague arrive on an e-bike", "Commute by car takes 40 minutes in traffic.", "word_of_mouth", 0, "touchpoint", CUSTOMER),
+        ("Instagram ad: 'Ride to work in 20 minutes'", "", "advertising", 1, "touchpoint", TOUCHPOINT),
     ],
     [
-        ("Searches 'best e-bike for commuting'", "", "website", 0, "touchpoint"),
-        ("Too many models, no idea where to start", "", "website", -1, "pain"),
+        ("Searches 'best e-bike for commuting'", "", "website", 0, "touchpoint", CUSTOMER),
+        ("Too many models, no idea where to start", "", "website", -1, "pain", CUSTOMER),
+        ("Buying guide ranks first for 'commuter e-bike'", "", "website", 1, "touchpoint", TOUCHPOINT),
     ],
     [
-        ("Reads reviews and range tests", "Trusts independent review sites more than our own pages.", "reviews", 1, "touchpoint"),
-        ("Compare tool on the website", "", "website", 1, "opportunity"),
+        ("Reads reviews and range tests", "Trusts independent review sites more than our own pages.", "reviews", 1, "touchpoint", CUSTOMER),
+        ("Compare tool on the website", "", "website", 1, "opportunity", TOUCHPOINT),
     ],
     [
-        ("Books a test ride in the store", "", "store", 2, "touchpoint"),
-        ("Price of the premium model feels high", "Lease and instalment options are hard to find.", "website", -1, "pain"),
+        ("Price of the premium model feels high", "Lease and instalment options are hard to find.", "website", -1, "pain", CUSTOMER),
+        ("Books a test ride in the store", "", "store", 2, "touchpoint", TOUCHPOINT),
+        ("Store plans test bikes per size each week", "", "", None, "touchpoint", BACKSTAGE),
     ],
     [
-        ("Chat with sales about lease plans", "", "chat_email", 1, "touchpoint"),
+        ("Chat with sales about lease plans", "", "chat_email", 1, "touchpoint", TOUCHPOINT),
+        ("Lease partner approves the contract in 2 days", "Customers wait without hearing anything.", "other", -1, "pain", BACKSTAGE),
     ],
     [
-        ("Checkout in the webshop", "", "website", 1, "touchpoint"),
-        ("Delivery date only shown after payment", "", "website", -2, "pain"),
+        ("Checkout in the webshop", "", "website", 1, "touchpoint", TOUCHPOINT),
+        ("Delivery date only shown after payment", "", "website", -2, "pain", TOUCHPOINT),
+        ("Stock checked by hand in the warehouse", "", "other", None, "pain", BACKSTAGE),
     ],
     [
-        ("Bike delivered and adjusted at home", "", "delivery", 2, "touchpoint"),
-        ("Delivery window of a whole day", "", "delivery", -1, "pain"),
+        ("Delivery window of a whole day", "", "delivery", -1, "pain", CUSTOMER),
+        ("Bike delivered and adjusted at home", "", "delivery", 2, "touchpoint", TOUCHPOINT),
+        ("Courier plans the routes the evening before", "", "delivery", None, "idea", BACKSTAGE),
     ],
     [
-        ("First ride to work", "", "use", 2, "touchpoint"),
-        ("App shows battery range and service tips", "", "use", 1, "idea"),
+        ("First ride to work", "", "use", 2, "touchpoint", CUSTOMER),
+        ("App shows battery range and service tips", "", "use", 1, "idea", TOUCHPOINT),
     ],
     [
-        ("Free service check after 3 months", "", "survey", 1, "touchpoint"),
-        ("Satisfaction survey after the service check", "", "survey", 0, "touchpoint"),
+        ("Free service check after 3 months", "", "survey", 1, "touchpoint", TOUCHPOINT),
+        ("Satisfaction survey after the service check", "", "survey", 0, "touchpoint", TOUCHPOINT),
+        ("Workshop books the service slots", "", "", None, "touchpoint", BACKSTAGE),
     ],
     [
-        ("Recommends the shop to colleagues", "", "word_of_mouth", 2, "touchpoint"),
-        ("Referral discount for both", "", "other", None, "opportunity"),
+        ("Recommends the shop to colleagues", "", "word_of_mouth", 2, "touchpoint", CUSTOMER),
+        ("Referral discount for both", "", "other", None, "opportunity", TOUCHPOINT),
     ],
 ]
 
@@ -76,7 +93,7 @@ def demo_document():
     for index, (phase, cards) in enumerate(zip(phases, DEMO_CARDS)):
         phase["kpi"] = _kpi(index)
         phase["cards"] = [
-            {"title": t, "note": n, "channel": c, "emotion": e, "kind": k, "row": 0} for t, n, c, e, k in cards
+            {"title": t, "note": n, "channel": c, "emotion": e, "kind": k, "row": r} for t, n, c, e, k, r in cards
         ]
     return {
         "format": FORMAT,
@@ -94,7 +111,7 @@ def demo_document():
                 "color": "#7a5af8",
             }
         ],
-        "rows": [{"name": "Touchpoints", "layer": "customer", "color": "#8a94a6"}],
+        "rows": DEMO_ROWS,
         "phases": phases,
     }
 

@@ -129,6 +129,10 @@ class RowForm(forms.ModelForm):
         model = Row
         fields = ["name", "layer", "color"]
 
+    def clean_name(self):
+        # One line, whatever was pasted into the head's wrapping field.
+        return " ".join(self.cleaned_data["name"].split())
+
     def clean_color(self):
         return self.cleaned_data["color"] or (self.instance.color if self.instance.pk else Row._meta.get_field("color").default)
 

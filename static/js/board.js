@@ -190,7 +190,7 @@
       return;
     }
     var inline = target.closest && target.closest("[data-inline-edit]");
-    if (inline && target.matches("input")) {
+    if (inline && target.matches("input, textarea.row-name")) {
       if (event.key === "Enter") {
         event.preventDefault();
         target.blur(); // blur fires `change`, which saves
