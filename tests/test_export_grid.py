@@ -5,7 +5,11 @@ board's language. A board of one row is drawn exactly as before rows existed.
 Pixel probes read the places `layout()` reports, which is the geometry the painter draws.
 """
 
+import io
+import re
 from dataclasses import replace
+
+from pypdf import PdfReader
 
 from PIL import Image
 
@@ -24,7 +28,6 @@ from journeyboard.export.snapshot import RowShot, board_snapshot
 from journeyboard.export.text import Measure, covered
 from tests.base import BaseTestCase
 from tests.pictures import board, card, decode, phase
-from tests.test_export_render import pdf_pages_and_box
 
 LAYERS = {"customer": "Customer", "frontstage": "Frontstage", "backstage": "Backstage", "support": "Support processes"}
 LINES = {"frontstage": "Line of interaction", "backstage": "Line of visibility", "support": "Line of internal interaction"}
@@ -214,8 +217,37 @@ def test_a_very_long_row_name_is_wrapped_and_cut_inside_its_head():
 
 
 def test_the_one_page_pdf_draws_the_grid_on_a_landscape_page():
-    pages, width, height = pdf_pages_and_box(render_pdf(grid_board()))
-    assert pages == 1 and width > height
+    reader = PdfReader(io.BytesIO(render_pdf(grid_board())))
+    assert len(reader.pages) == 1
+    box = reader.pages[0].mediabox
+    assert box.width > box.height
+
+
+def test_the_print_pdf_puts_whole_rows_on_pages_and_repeats_the_row_heads():
+    tall = [in_row(1, f"Tall card {j}", note="A note of two\nlines.") for j in range(40)]
+    shot = board([
+        phase("Discover", [in_row(0, f"Early card {j}") for j in range(3)] + tall + [in_row(2, "Staff card A")]),
+        phase("Order", [in_row(0, "Early card X"), in_row(2, "Staff card B")]),
+    ])
+    shot = replace(shot, rows=rows(
+        ("Customer actions", "customer", "#4f7cff"), ("Thoughts", "customer", "#d65db1"), ("Frontstage", "frontstage", "#2fb67c"),
+    ))
+    reader = PdfReader(io.BytesIO(render_print_pdf(shot)))
+    pages = [" ".join(page.extract_text().split()) for page in reader.pages]
+    assert len(pages) > 2  # the tall row does not fit one page
+    titles = [f"Early card {j}" for j in (0, 1, 2, "X")] + [f"Tall card {j}" for j in range(40)] + ["Staff card A", "Staff card B"]
+    where = {}
+    for title in titles:
+        found = [n for n, page in enumerate(pages) if re.search(rf"\b{title}\b", page)]
+        assert len(found) == 1, (title, found)  # every card once: none cut, none lost
+        where[title] = found[0]
+    # Rows keep their order, and every page names the rows of its cards in their heads.
+    assert where["Early card 0"] <= where["Tall card 0"] <= where["Tall card 39"] <= where["Staff card A"]
+    assert where["Staff card A"] == where["Staff card B"]
+    for title, number in where.items():
+        name = {"Early": "Customer actions", "Tall ": "Thoughts", "Staff": "Frontstage"}[title[:5]]
+        assert name in pages[number], (title, number)
+    assert sum("Thoughts" in page for page in pages) > 1  # the tall row's head repeats
 
 
 # --- From the database -------------------------------------------------------------------

@@ -80,6 +80,7 @@ class RowBox:
     unit: tuple  # the head's top left in unit pixels
     line: list  # the blueprint line's label at the head's top, [] for none
     name: list
+    name_y: float  # unit top of the name's first line
     layer: str
     top: int  # device y where the row starts: the line above it, if any, runs there
     cells: list  # each lane's cell of this row, left to right

@@ -113,7 +113,7 @@ def measure(shot, measures=None):
     phases = [_phase(m, labels, phase, shot.language) for phase in shot.phases]
     count = len(phases)
     lanes_w = count * G.LANE_W + max(0, count - 1) * G.LANE_GAP
-    rows = _rows(m, shot) if count and len(shot.rows) > 1 else []
+    rows = _rows(m, shot) if count and (len(shot.rows) > 1 or shot.rows and shot.grid) else []
     heads_w = G.ROW_HEAD_W + G.LANE_GAP if rows else 0
     if rows:
         for phase in phases:

@@ -200,10 +200,10 @@ class Painter(Canvas):
         for row in rows:
             self._row_head(row)
         faint = mix(LANE, INK, 0.1)  # the page's rgba(31,42,68,.1) on a lane
-        for row in rows[1:]:
-            if row.line:
+        for i, row in enumerate(rows):
+            if row.line:  # also over the first row of a page that starts below the line
                 self._layer_line(row.rect.x0, row.cells[-1].x1, row.top)
-            else:
+            elif i:
                 for cell in row.cells:
                     self.fill(cell.x0, row.top, cell.x1, row.top + max(1, self.px(G.CELL_LINE)), faint)
 
@@ -219,19 +219,16 @@ class Painter(Canvas):
         starts one), its name and its layer, as the page's row head shows them."""
         rect, px = row.rect, self.px
         self.rounded(rect, 10, PAPER, CANVAS, stripe=(G.ROW_STRIPE, rgb(row.color)))
-        ux, y = row.unit
+        ux, uy = row.unit
         x, limit = px(ux + G.ROW_STRIPE + G.ROW_PAD_X), rect.x1 - px(G.ROW_PAD_X) + 2
-        y += G.ROW_PAD_Y
-        lines = [(line, "Bold", G.ROW_LINE_SIZE, G.ROW_LINE_LH, INK_SOFT) for line in row.line]
-        lines += [(line, "Bold", G.ROW_NAME_SIZE, G.ROW_NAME_LH, INK) for line in row.name]
-        for i, (text, weight, size, height, ink) in enumerate(lines):
-            if i == len(row.line) and row.line:
-                y += G.ROW_LINE_GAP
-            self.text(x, self.baseline(y, height, size), text, self.font(weight, size), ink, PAPER, limit)
-            y += height
-        y += G.ROW_LAYER_GAP
-        baseline = self.baseline(y, G.ROW_LAYER_LH, G.ROW_LAYER_SIZE)
-        self.text(x, baseline, row.layer, self.font("Regular", G.ROW_LAYER_SIZE), INK_SOFT, PAPER, limit)
+        runs = [(row.line, uy + G.ROW_PAD_Y, "Bold", G.ROW_LINE_SIZE, G.ROW_LINE_LH, INK_SOFT)]
+        runs.append((row.name, row.name_y, "Bold", G.ROW_NAME_SIZE, G.ROW_NAME_LH, INK))
+        layer_y = row.name_y + len(row.name) * G.ROW_NAME_LH + G.ROW_LAYER_GAP
+        runs.append(([row.layer], layer_y, "Regular", G.ROW_LAYER_SIZE, G.ROW_LAYER_LH, INK_SOFT))
+        for lines, top, weight, size, height, ink in runs:
+            fnt = self.font(weight, size)
+            for i, line in enumerate(lines):
+                self.text(x, self.baseline(top + i * height, height, size), line, fnt, ink, PAPER, limit)
 
     def _cards(self, rows_done):
         """Every lane's cards, in the order of their tops across the lanes rather than lane

@@ -1,5 +1,6 @@
 """The map in parts, for pages and slides: a board snapshot cut into groups of phases,
-and a group's lanes cut into runs of cards. A part is a snapshot of its own, laid out and
+and a group's lanes cut into runs of cards (a grid's into slices of rows, parted between
+pages by whole rows where they fit, by whole cards where a row is taller than a page). A part is a snapshot of its own, laid out and
 painted by the same stages as the whole picture; its phase heads and emotion curve still
 speak for the whole phase (count and average of all its cards)."""
 
@@ -64,10 +65,77 @@ def lanes_bottom(placed):
 
 
 def lanes_span(placed):
-    """Unit x0, x1 of the lanes of a placed part."""
+    """Unit x0, x1 of the lanes of a placed part, with the row heads of a grid."""
     if not placed.phases:
         return G.MARGIN, placed.size[0] - G.MARGIN
-    return placed.phases[0].x, placed.phases[-1].x + G.LANE_W
+    return (G.MARGIN if placed.rows else placed.phases[0].x), placed.phases[-1].x + G.LANE_W
+
+
+@dataclass
+class RowSlice:
+    """A row of a grid, or a run of its cards: the index of its row, each phase's cards
+    in it (CardShots), and its height."""
+
+    row: int
+    cells: list
+    height: float
+
+
+def grid_slices(placed, room):
+    """The rows of a placed grid as slices no taller than `room` units where that can be:
+    a whole row, or a taller row's cards cut into runs of whole cards across its cells."""
+    slices = []
+    for index, row in enumerate(placed.rows):
+        cells = [phase.cells[index] for phase in placed.measured.phases]
+        runs = [_cell_runs(cell, room) for cell in cells] if row.height > room else [[cell] for cell in cells]
+        for k in range(max(len(r) for r in runs)):
+            pieces = [r[k] if k < len(r) else [] for r in runs]
+            height = max(row.row.height, G.LANE_MIN_H, *(_stack_h(piece) for piece in pieces))
+            slices.append(RowSlice(index, [[card.shot for card in piece] for piece in pieces], height))
+    return slices
+
+
+def page_slices(slices, room, first=None):
+    """The slices packed into pages of `room` units, in order; the first page holds
+    `first` units when it has less room (and no slice at all when not even the first
+    fits there). A slice taller than a page has a page of its own."""
+    pages, page, used = [], [], 0
+    for piece in slices:
+        limit = first if first is not None and not pages else room
+        if used + piece.height > limit and (page or limit < room):
+            pages.append(page)
+            page, used = [], 0
+        page.append(piece)
+        used += piece.height
+    if page:
+        pages.append(page)
+    return pages
+
+
+def grid_part(shot, phases, slices):
+    """The part of `shot` showing `phases` (PhaseShots) and the rows of `slices`, every
+    card in the row its slice has in the part; a row's heads repeat on every page."""
+    rows = [shot.rows[piece.row] for piece in slices]
+    parts = []
+    for column, phase in enumerate(phases):
+        cards = [replace(card, row=i) for i, piece in enumerate(slices) for card in piece.cells[column]]
+        parts.append(part_phase(phase, cards))
+    return replace(part_shot(shot, parts), rows=rows, grid=True)
+
+
+def _cell_runs(cards, room):
+    """A cell's measured cards cut into runs that each fit `room` units (padding included)."""
+    runs, run = [], []
+    for card in cards:
+        if run and _stack_h(run + [card]) > room:
+            runs.append(run)
+            run = []
+        run.append(card)
+    return runs + [run] if run or not runs else runs
+
+
+def _stack_h(cards):
+    return 2 * G.LANE_PAD + sum(card.height for card in cards) + G.CARD_GAP * max(0, len(cards) - 1)
 
 
 def lane_runs(measured_phase, room):

@@ -78,6 +78,7 @@ def _row(at, placed, where):
         unit=(x0, y0),
         line=row.line,
         name=row.name,
+        name_y=y0 + G.ROW_PAD_Y + (len(row.line) * G.ROW_LINE_LH + G.ROW_LINE_GAP if row.line else 0),
         layer=row.layer,
         top=at.d(where.y),
         cells=cells,

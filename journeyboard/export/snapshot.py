@@ -96,6 +96,7 @@ class BoardShot:
     words: dict
     loop: bool = False  # ambassadors feed awareness again: an arrow from the last phase to the first
     rows: list = field(default_factory=list)  # RowShot; with fewer than two, the lanes are drawn as one row
+    grid: bool = False  # row heads even for one row: a page of a grid's rows (parts.py)
 
 
 def board_snapshot(board):
