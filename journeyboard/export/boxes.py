@@ -81,7 +81,7 @@ class RowBox:
     line: list  # the blueprint line's label at the head's top, [] for none
     name: list
     name_y: float  # unit top of the name's first line
-    layer: str
+    layer: list
     top: int  # device y where the row starts: the line above it, if any, runs there
     cells: list  # each lane's cell of this row, left to right
 

@@ -38,7 +38,7 @@ class MeasuredCard:
 class MeasuredRow:
     shot: object  # the RowShot
     name: list
-    layer: str
+    layer: list
     line: list  # the blueprint line's label above the name, [] for none
     height: float  # of its head, insets included
 
@@ -191,8 +191,8 @@ def _rows(m, shot):
     for row in shot.rows:
         line = wrap(clean(row.line).upper(), line_m, G.ROW_TEXT_W, G.ROW_LINE_LINES, shot.language)
         name = wrap(clean(row.name[: G.TEXT_LIMIT]), name_m, G.ROW_TEXT_W, G.ROW_NAME_LINES, shot.language) or [""]
-        layer = ellipsize(clean(row.layer_label), layer_m, G.ROW_TEXT_W)
-        height = 2 * (G.ROW_INSET + G.ROW_PAD_Y) + len(name) * G.ROW_NAME_LH + G.ROW_LAYER_GAP + G.ROW_LAYER_LH
+        layer = wrap(clean(row.layer_label), layer_m, G.ROW_TEXT_W, G.ROW_LAYER_LINES, shot.language)
+        height = 2 * (G.ROW_INSET + G.ROW_PAD_Y) + len(name) * G.ROW_NAME_LH + G.ROW_LAYER_GAP + len(layer) * G.ROW_LAYER_LH
         if line:
             height += len(line) * G.ROW_LINE_LH + G.ROW_LINE_GAP
         rows.append(MeasuredRow(row, name, layer, line, height))

@@ -224,7 +224,7 @@ class Painter(Canvas):
         runs = [(row.line, uy + G.ROW_PAD_Y, "Bold", G.ROW_LINE_SIZE, G.ROW_LINE_LH, INK_SOFT)]
         runs.append((row.name, row.name_y, "Bold", G.ROW_NAME_SIZE, G.ROW_NAME_LH, INK))
         layer_y = row.name_y + len(row.name) * G.ROW_NAME_LH + G.ROW_LAYER_GAP
-        runs.append(([row.layer], layer_y, "Regular", G.ROW_LAYER_SIZE, G.ROW_LAYER_LH, INK_SOFT))
+        runs.append((row.layer, layer_y, "Regular", G.ROW_LAYER_SIZE, G.ROW_LAYER_LH, INK_SOFT))
         for lines, top, weight, size, height, ink in runs:
             fnt = self.font(weight, size)
             for i, line in enumerate(lines):
