@@ -192,6 +192,8 @@ def test_markup_and_odd_unicode_in_row_names_are_drawn_literally_with_the_shippe
     assert all(ord(ch) in covered() for ch in name)
     decode(render_png(shot, 2))
     assert render_pdf(shot).startswith(b"%PDF")
+    text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(render_print_pdf(shot))).pages)
+    assert "<b>Rij</b> & <script>x</script> Größe" in text  # the text layer has the name as written
 
 
 def test_a_very_long_row_name_is_wrapped_and_cut_inside_its_head():
@@ -244,6 +246,7 @@ def test_the_print_pdf_puts_whole_rows_on_pages_and_repeats_the_row_heads():
     # Rows keep their order, and every page names the rows of its cards in their heads.
     assert where["Early card 0"] <= where["Tall card 0"] <= where["Tall card 39"] <= where["Staff card A"]
     assert where["Staff card A"] == where["Staff card B"]
+    assert where["Early card 0"] == where["Early card X"] == 0  # below the board's header, not on a page after it
     for title, number in where.items():
         name = {"Early": "Customer actions", "Tall ": "Thoughts", "Staff": "Frontstage"}[title[:5]]
         assert name in pages[number], (title, number)

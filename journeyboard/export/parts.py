@@ -81,13 +81,18 @@ class RowSlice:
     height: float
 
 
-def grid_slices(placed, room):
+def grid_slices(placed, room, first=None):
     """The rows of a placed grid as slices no taller than `room` units where that can be:
-    a whole row, or a taller row's cards cut into runs of whole cards across its cells."""
+    a whole row, or a taller row's cards cut into runs of whole cards across its cells.
+    With `first`, the first row's first slice fits `first` units (the first page's room)."""
     slices = []
     for index, row in enumerate(placed.rows):
         cells = [phase.cells[index] for phase in placed.measured.phases]
-        runs = [_cell_runs(cell, room) for cell in cells] if row.height > room else [[cell] for cell in cells]
+        head = first if first is not None and not index else room
+        if row.height <= head:
+            runs = [[cell] for cell in cells]
+        else:
+            runs = [_cell_runs(cell, head, room) for cell in cells]
         for k in range(max(len(r) for r in runs)):
             pieces = [r[k] if k < len(r) else [] for r in runs]
             height = max(row.row.height, G.LANE_MIN_H, *(_stack_h(piece) for piece in pieces))
@@ -123,11 +128,12 @@ def grid_part(shot, phases, slices):
     return replace(part_shot(shot, parts), rows=rows, grid=True)
 
 
-def _cell_runs(cards, room):
-    """A cell's measured cards cut into runs that each fit `room` units (padding included)."""
+def _cell_runs(cards, first, room):
+    """A cell's measured cards cut into runs of whole cards, the first fitting `first`
+    units and the others `room` (padding included); a card taller gets a run of its own."""
     runs, run = [], []
     for card in cards:
-        if run and _stack_h(run + [card]) > room:
+        if run and _stack_h(run + [card]) > (room if runs else first):
             runs.append(run)
             run = []
         run.append(card)

@@ -149,7 +149,7 @@ def _lane_parts(shot, bare, group, whole, room, first):
 
 def _grid_parts(shot, bare, group, whole, room, first):
     """As _lane_parts, for a grid: whole rows a page, or runs of a row taller than a page."""
-    for index, slices in enumerate(page_slices(grid_slices(whole, room), room, first)):
+    for index, slices in enumerate(page_slices(grid_slices(whole, room, first), room, first)):
         yield grid_part(shot if not index and first is not None else bare, group, slices)
 
 
