@@ -1,6 +1,7 @@
 """The picture of a board drawn from its Layout, top to bottom: header and personas,
 the ambassador loop, the segment band, phase heads, the emotion curve, lanes (in a grid
-with the row heads and the lines between rows) and cards, legend and footer. Geometry comes from the layout, colours from journeyboard/theme.py."""
+with the row heads and the lines between rows) and cards, legend and footer. Geometry
+comes from the layout, colours from journeyboard/theme.py."""
 
 import heapq
 import math

@@ -1,8 +1,9 @@
 """The map in parts, for pages and slides: a board snapshot cut into groups of phases,
 and a group's lanes cut into runs of cards (a grid's into slices of rows, parted between
-pages by whole rows where they fit, by whole cards where a row is taller than a page). A part is a snapshot of its own, laid out and
-painted by the same stages as the whole picture; its phase heads and emotion curve still
-speak for the whole phase (count and average of all its cards)."""
+pages by whole rows where they fit, by whole cards where a row is taller than a page).
+A part is a snapshot of its own, laid out and painted by the same stages as the whole
+picture; its phase heads and emotion curve still speak for the whole phase (count and
+average of all its cards)."""
 
 import math
 from dataclasses import dataclass, replace

@@ -4,11 +4,12 @@ The map is cut into parts (parts.py): a few phases across each page, and their l
 into runs of whole cards, so no card is ever cut between pages; a grid's rows go onto
 pages whole where they fit, a taller row's cells into runs of whole cards. Every page
 repeats the segment band, the phase heads and the emotion curve of its phases, and in a
-grid the heads of its rows; the first also has the board's title, description and personas. Each page is painted by the picture's own
-stages at 150 dpi and placed on a PDF page with fpdf2, which adds what the picture
-cannot: the footer (board title, page number) as real text, and an invisible text layer
-over each card title, phase name and note, so that the PDF can be searched and copied
-from as a scanned page with recognised text can.
+grid the heads of its rows; the first also has the board's title, description and
+personas. Each page is painted by the picture's own stages at 150 dpi and placed on a
+PDF page with fpdf2, which adds what the picture cannot: the footer (board title, page
+number) as real text, and an invisible text layer over each card title, phase and row
+name and note, so that the PDF can be searched and copied from as a scanned page with
+recognised text can.
 """
 
 import io
@@ -144,7 +145,8 @@ def _lane_parts(shot, bare, group, whole, room, first):
     for index in range(max(len(r) for r in runs)):
         cards = [r[index] if index < len(r) else [] for r in runs]
         with_header = not index and first is not None
-        yield part_shot(shot if with_header else bare, [part_phase(phase, c) for phase, c in zip(group, cards, strict=True)])
+        phases = [part_phase(phase, c) for phase, c in zip(group, cards, strict=True)]
+        yield part_shot(shot if with_header else bare, phases)
 
 
 def _grid_parts(shot, bare, group, whole, room, first):
