@@ -173,11 +173,11 @@ def _cells(phase, count):
         row = getattr(card.shot, "row", 0)
         phase.cells[row if 0 <= row < count else 0].append(card)
     phase.cards = [card for cell in phase.cells for card in cell]
-    phase.cell_heights = [_stack_h(cell) for cell in phase.cells]
+    phase.cell_heights = [stack_height(cell) for cell in phase.cells]
     phase.height = sum(phase.cell_heights)
 
 
-def _stack_h(cards):
+def stack_height(cards):
     """A cell's or a lane's height: its cards one below the other, padding included."""
     height = G.LANE_PAD * 2 + sum(card.height for card in cards) + G.CARD_GAP * max(0, len(cards) - 1)
     return max(height, G.LANE_MIN_H)

@@ -9,6 +9,7 @@ import math
 from dataclasses import dataclass, replace
 
 from . import geometry as G
+from .measure import stack_height
 from .snapshot import PhaseShot
 
 
@@ -96,7 +97,7 @@ def grid_slices(placed, room, first=None):
             runs = [_cell_runs(cell, head, room) for cell in cells]
         for k in range(max(len(r) for r in runs)):
             pieces = [r[k] if k < len(r) else [] for r in runs]
-            height = max(row.row.height, G.LANE_MIN_H, *(_stack_h(piece) for piece in pieces))
+            height = max(row.row.height, *(stack_height(piece) for piece in pieces))
             slices.append(RowSlice(index, [[card.shot for card in piece] for piece in pieces], height))
     return slices
 
@@ -134,15 +135,11 @@ def _cell_runs(cards, first, room):
     units and the others `room` (padding included); a card taller gets a run of its own."""
     runs, run = [], []
     for card in cards:
-        if run and _stack_h(run + [card]) > (room if runs else first):
+        if run and stack_height(run + [card]) > (room if runs else first):
             runs.append(run)
             run = []
         run.append(card)
     return runs + [run] if run or not runs else runs
-
-
-def _stack_h(cards):
-    return 2 * G.LANE_PAD + sum(card.height for card in cards) + G.CARD_GAP * max(0, len(cards) - 1)
 
 
 def lane_runs(measured_phase, room):
