@@ -38,6 +38,7 @@ test: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/board_render.py
+	$(BIN)/python bench/grid.py
 	$(BIN)/python bench/versions.py
 
 bench-fanout: $(VENV)/.installed-dev

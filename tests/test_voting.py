@@ -427,7 +427,7 @@ class ExportTests(VotingTestCase):
         toggle_vote(self.editor, self.product)
         toggle_vote(self.owner, self.product)
         close_round(self.owner, self.board)
-        with self.assertNumQueries(3):  # phases, their cards (with the votes), personas
+        with self.assertNumQueries(4):  # rows, phases, their cards (with the votes), personas
             shot = board_snapshot(self.board)
         self.assertEqual([[card.votes for card in phase.cards] for phase in shot.phases], [[0, 0], [2, 0], []])
         lay = layout(shot, scale=1)

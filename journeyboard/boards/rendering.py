@@ -197,6 +197,7 @@ def viewer_flags(board):
         # Set by broadcasts; a name the context lacks costs the card partial an exception
         # in the template engine for every card of the page.
         "card_oob": False,
+        "add_form": None,  # a refused new card's form, in the answer that shows its errors
     }
 
 

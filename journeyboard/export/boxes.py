@@ -72,6 +72,21 @@ class PhaseBox:
 
 
 @dataclass
+class RowBox:
+    """A row of the journey grid: its head at the left, and where the row starts."""
+
+    rect: Rect  # the head's box, the row's colour as its left stripe
+    color: str
+    unit: tuple  # the head's top left in unit pixels
+    line: list  # the blueprint line's label at the head's top, [] for none
+    name: list
+    name_y: float  # unit top of the name's first line
+    layer: list
+    top: int  # device y where the row starts: the line above it, if any, runs there
+    cells: list  # each lane's cell of this row, left to right
+
+
+@dataclass
 class LoopBox:
     """The ambassador loop: from the last phase (right) up, left over the band, and down
     onto the first phase with an arrowhead. `rect` spans the line's outer edges, from its
@@ -135,6 +150,7 @@ class Layout:
     empty_text: str
     capped: bool = False
     room_label: str = ""  # the key of the room's dashed line on the curve, when it is drawn
+    rows: list = field(default_factory=list)  # RowBox, in a grid (a board of two rows or more) only
     measures: dict = field(default_factory=dict, repr=False)
 
     @property

@@ -44,6 +44,18 @@ STRIP_TITLE_SIZE = 11
 LABEL_TRACK = 0.06  # letter spacing of small uppercase labels, in em
 EMOTION_MIN, EMOTION_MAX = -2, 2
 
+# The journey grid (a board of two or more rows): a column of row heads left of the lanes,
+# as wide as the page's (--row-head-w), each head a box with its row's colour as a left
+# stripe; the blueprint's line, dashed, across the grid where the layer changes, its label
+# at the top of the head below it (the page's .layer-line).
+ROW_HEAD_W, ROW_STRIPE, ROW_PAD_X, ROW_PAD_Y, ROW_INSET = 168, 5, 10, 9, 3
+ROW_NAME_SIZE, ROW_NAME_LH, ROW_NAME_LINES = 13.5, 18, 3
+ROW_LAYER_SIZE, ROW_LAYER_LH, ROW_LAYER_GAP, ROW_LAYER_LINES = 11.5, 16, 2, 2
+ROW_LINE_SIZE, ROW_LINE_LH, ROW_LINE_LINES, ROW_LINE_GAP = 10.5, 14, 2, 4
+ROW_TEXT_W = ROW_HEAD_W - ROW_STRIPE - 2 * ROW_PAD_X
+LAYER_LINE, LAYER_DASH, LAYER_DASH_GAP = 2, 6, 4
+CELL_LINE = 1  # between two rows of one layer, across each lane
+
 CARD_W = LANE_W - 2 * LANE_PAD
 STRIPE, PAD_X, PAD_TOP, PAD_BOTTOM = 4, 11, 9, 10
 CONTENT_X = STRIPE + PAD_X

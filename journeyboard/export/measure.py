@@ -35,6 +35,15 @@ class MeasuredCard:
 
 
 @dataclass
+class MeasuredRow:
+    shot: object  # the RowShot
+    name: list
+    layer: list
+    line: list  # the blueprint line's label above the name, [] for none
+    height: float  # of its head, insets included
+
+
+@dataclass
 class MeasuredKpi:
     status: str  # "on", "off", or "" without a mark
     runs: list  # (text, weight, unit x from the pill's left, line)
@@ -53,6 +62,9 @@ class MeasuredPhase:
     kpi: MeasuredKpi | None
     average: float | None
     room: float | None = None  # the room's mean rating (snapshot.PhaseShot.room_average)
+    # In a grid: the cards of each row, and each cell's height (padding included).
+    cells: list = field(default_factory=list)
+    cell_heights: list = field(default_factory=list)
 
 
 @dataclass
@@ -90,6 +102,8 @@ class Measured:
     meta: list = field(default_factory=list)
     personas: list = field(default_factory=list)
     persona_h: float = 0
+    rows: list = field(default_factory=list)  # MeasuredRow, in a grid only
+    lanes_x: int = G.MARGIN  # where the first lane starts: right of the row heads in a grid
 
 
 def measure(shot, measures=None):
@@ -99,13 +113,19 @@ def measure(shot, measures=None):
     phases = [_phase(m, labels, phase, shot.language) for phase in shot.phases]
     count = len(phases)
     lanes_w = count * G.LANE_W + max(0, count - 1) * G.LANE_GAP
-    content_w = max(lanes_w, G.MIN_CONTENT_W)
+    rows = _rows(m, shot) if count and (len(shot.rows) > 1 or shot.rows and shot.grid) else []
+    heads_w = G.ROW_HEAD_W + G.LANE_GAP if rows else 0
+    if rows:
+        for phase in phases:
+            _cells(phase, len(rows))
+    content_w = max(heads_w + lanes_w, G.MIN_CONTENT_W)
     legend, legend_w, legend_h = _legend(m, shot.words, count)
     legend_on_top = bool(count) and content_w - legend_w - 40 >= G.LEGEND_TOP_MIN_LEFT
     head_w = content_w - (legend_w + 40 if legend_on_top else 0)
     measured = Measured(shot, m, phases, lanes_w, content_w, legend, legend_w, legend_h, legend_on_top, head_w)
     measured.title, measured.meta = _header(m, shot, head_w)
     measured.personas, measured.persona_h = _personas(m, shot)
+    measured.rows, measured.lanes_x = rows, G.MARGIN + heads_w
     return measured
 
 
@@ -143,6 +163,40 @@ def _phase(m, labels, phase, language):
         average=phase.average_emotion,
         room=getattr(phase, "room_average", None),
     )
+
+
+def _cells(phase, count):
+    """The phase's cards by row (a card of an unknown row goes to the first), in their
+    order, and each cell's height; the lane's height becomes the sum of its cells'."""
+    phase.cells = [[] for _ in range(count)]
+    for card in phase.cards:
+        row = getattr(card.shot, "row", 0)
+        phase.cells[row if 0 <= row < count else 0].append(card)
+    phase.cards = [card for cell in phase.cells for card in cell]
+    phase.cell_heights = [stack_height(cell) for cell in phase.cells]
+    phase.height = sum(phase.cell_heights)
+
+
+def stack_height(cards):
+    """A cell's or a lane's height: its cards one below the other, padding included."""
+    height = G.LANE_PAD * 2 + sum(card.height for card in cards) + G.CARD_GAP * max(0, len(cards) - 1)
+    return max(height, G.LANE_MIN_H)
+
+
+def _rows(m, shot):
+    """The row heads' texts: the blueprint line's label, the name and the layer, each cut
+    to the head's width; and each head's height."""
+    name_m, layer_m, line_m = m("Bold", G.ROW_NAME_SIZE), m("Regular", G.ROW_LAYER_SIZE), m("Bold", G.ROW_LINE_SIZE)
+    rows = []
+    for row in shot.rows:
+        line = wrap(clean(row.line).upper(), line_m, G.ROW_TEXT_W, G.ROW_LINE_LINES, shot.language)
+        name = wrap(clean(row.name[: G.TEXT_LIMIT]), name_m, G.ROW_TEXT_W, G.ROW_NAME_LINES, shot.language) or [""]
+        layer = wrap(clean(row.layer_label), layer_m, G.ROW_TEXT_W, G.ROW_LAYER_LINES, shot.language)
+        height = 2 * (G.ROW_INSET + G.ROW_PAD_Y) + len(name) * G.ROW_NAME_LH + G.ROW_LAYER_GAP + len(layer) * G.ROW_LAYER_LH
+        if line:
+            height += len(line) * G.ROW_LINE_LH + G.ROW_LINE_GAP
+        rows.append(MeasuredRow(row, name, layer, line, height))
+    return rows
 
 
 def _card(m, labels, card, language):

@@ -1,6 +1,7 @@
 """The picture of a board drawn from its Layout, top to bottom: header and personas,
-the ambassador loop, the segment band, phase heads, the emotion curve, lanes and cards,
-legend and footer. Geometry comes from the layout, colours from journeyboard/theme.py."""
+the ambassador loop, the segment band, phase heads, the emotion curve, lanes (in a grid
+with the row heads and the lines between rows) and cards, legend and footer. Geometry
+comes from the layout, colours from journeyboard/theme.py."""
 
 import heapq
 import math
@@ -71,6 +72,7 @@ class Painter(Canvas):
             rows_done(lay.phases[0].lane.y0 + self.oy)
         for phase in lay.phases:
             self.rounded(phase.lane, 12, LANE, CANVAS)
+        self._grid()
         self._cards(rows_done)
         if lay.empty is not None:
             self._empty()
@@ -191,6 +193,43 @@ class Painter(Canvas):
         fnt = self.font("SemiBold", G.LOOP_SIZE)
         baseline = self.baseline(loop.label_y, G.LOOP_LH, G.LOOP_SIZE)
         self.text(gap.x0 + self.px(G.LOOP_LABEL_GAP), baseline, loop.label, fnt, LOOP, CANVAS)
+
+    def _grid(self):
+        """The row heads, and between two rows the blueprint's dashed line across the grid
+        where the layer changes, else a faint line across each lane."""
+        rows = self.lay.rows
+        for row in rows:
+            self._row_head(row)
+        faint = mix(LANE, INK, 0.1)  # the page's rgba(31,42,68,.1) on a lane
+        for i, row in enumerate(rows):
+            if row.line:  # also over the first row of a page that starts below the line
+                self._layer_line(row.rect.x0, row.cells[-1].x1, row.top)
+            elif i:
+                for cell in row.cells:
+                    self.fill(cell.x0, row.top, cell.x1, row.top + max(1, self.px(G.CELL_LINE)), faint)
+
+    def _layer_line(self, x0, x1, y):
+        width = max(1, self.px(G.LAYER_LINE))
+        dash, step = max(2, self.px(G.LAYER_DASH)), max(3, self.px(G.LAYER_DASH + G.LAYER_DASH_GAP))
+        y -= width // 2
+        for x in range(x0, x1, step):
+            self.fill(x, y, min(x + dash, x1), y + width, INK_SOFT)
+
+    def _row_head(self, row):
+        """The row's box with its colour as the left stripe: the line's label (if the row
+        starts one), its name and its layer, as the page's row head shows them."""
+        rect, px = row.rect, self.px
+        self.rounded(rect, 10, PAPER, CANVAS, stripe=(G.ROW_STRIPE, rgb(row.color)))
+        ux, uy = row.unit
+        x, limit = px(ux + G.ROW_STRIPE + G.ROW_PAD_X), rect.x1 - px(G.ROW_PAD_X) + 2
+        runs = [(row.line, uy + G.ROW_PAD_Y, "Bold", G.ROW_LINE_SIZE, G.ROW_LINE_LH, INK_SOFT)]
+        runs.append((row.name, row.name_y, "Bold", G.ROW_NAME_SIZE, G.ROW_NAME_LH, INK))
+        layer_y = row.name_y + len(row.name) * G.ROW_NAME_LH + G.ROW_LAYER_GAP
+        runs.append((row.layer, layer_y, "Regular", G.ROW_LAYER_SIZE, G.ROW_LAYER_LH, INK_SOFT))
+        for lines, top, weight, size, height, ink in runs:
+            fnt = self.font(weight, size)
+            for i, line in enumerate(lines):
+                self.text(x, self.baseline(top + i * height, height, size), line, fnt, ink, PAPER, limit)
 
     def _cards(self, rows_done):
         """Every lane's cards, in the order of their tops across the lanes rather than lane

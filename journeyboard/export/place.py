@@ -26,6 +26,14 @@ class PlacedPhase:
     head_h: float
     lane_y: float
     lane_h: float
+    cell_y: list = field(default_factory=list)  # in a grid: the unit top of each row's cell
+
+
+@dataclass
+class PlacedRow:
+    row: object  # the MeasuredRow
+    y: float  # the row's top, where the line above it runs
+    height: float
 
 
 @dataclass
@@ -40,6 +48,7 @@ class Placed:
     legend: list = field(default_factory=list)  # (LegendEntry, x, y)
     band: list = field(default_factory=list)  # (segment, box, label)
     phases: list = field(default_factory=list)  # PlacedPhase
+    rows: list = field(default_factory=list)  # PlacedRow, in a grid only
     strip: tuple | None = None
     axis: float | None = None
     kpi_row: float = 0  # the height the phase heads keep for KPIs, 0 when none has one
@@ -97,7 +106,7 @@ def _board(placed, measured, y):
     if measured.shot.loop and len(phases) > 1:
         placed.loop = _loop(measured, y)
         y += G.LOOP_H
-    placed.band = _band_runs(measured, G.MARGIN, y)
+    placed.band = _band_runs(measured, measured.lanes_x, y)
     y += G.BAND_H + G.ROW_GAP
     head_y = y
     # Every head as tall as the tallest, with room for a KPI in all if one has one,
@@ -109,19 +118,35 @@ def _board(placed, measured, y):
         head_h += placed.kpi_row
     y += head_h + G.ROW_GAP
     if any(phase.average is not None or phase.room is not None for phase in phases):
-        placed.strip = (G.MARGIN, y, G.MARGIN + measured.lanes_w, y + G.STRIP_H)
+        placed.strip = (measured.lanes_x, y, measured.lanes_x + measured.lanes_w, y + G.STRIP_H)
         placed.axis = y + G.STRIP_PAD_TOP + 2 * G.STEP
         y += G.STRIP_H + G.ROW_GAP
-    lane_h = max(phase.height for phase in phases)  # every lane as tall as the tallest
+    left = measured.lanes_x
+    if measured.rows:
+        placed.rows = _grid_rows(measured, y)
+        lane_h = sum(row.height for row in placed.rows)
+    else:
+        lane_h = max(phase.height for phase in phases)  # every lane as tall as the tallest
     for i, phase in enumerate(phases):
-        placed.phases.append(PlacedPhase(phase, G.MARGIN + i * (G.LANE_W + G.LANE_GAP), head_y, head_h, y, lane_h))
+        cell_y = [row.y for row in placed.rows]
+        placed.phases.append(PlacedPhase(phase, left + i * (G.LANE_W + G.LANE_GAP), head_y, head_h, y, lane_h, cell_y))
     return y + lane_h
+
+
+def _grid_rows(measured, y):
+    """The grid's rows from `y` down: each as tall as its head or its tallest cell."""
+    rows = []
+    for index, row in enumerate(measured.rows):
+        height = max(row.height, *(phase.cell_heights[index] for phase in measured.phases))
+        rows.append(PlacedRow(row, y, height))
+        y += height
+    return rows
 
 
 def _loop(measured, y):
     """The loop's line and label, on a row of its own above the band."""
-    x0 = G.MARGIN + G.LOOP_INSET  # over the first phase: where the arrow lands
-    x1 = G.MARGIN + measured.lanes_w - G.LOOP_INSET  # over the last one: where it starts
+    x0 = measured.lanes_x + G.LOOP_INSET  # over the first phase: where the arrow lands
+    x1 = measured.lanes_x + measured.lanes_w - G.LOOP_INSET  # over the last one: where it starts
     line_y = y + G.LOOP_LH / 2 - G.LOOP_LINE / 2
     measure = measured.measures("SemiBold", G.LOOP_SIZE)
     room = x1 - x0 - 2 * G.LOOP_RADIUS - 2 * G.LOOP_LABEL_GAP

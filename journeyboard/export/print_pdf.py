@@ -1,13 +1,15 @@
 """The board for printing on paper: landscape A4, A3 or Letter pages at a readable size.
 
 The map is cut into parts (parts.py): a few phases across each page, and their lanes
-into runs of whole cards, so no card is ever cut between pages. Every page repeats the
-segment band, the phase heads and the emotion curve of its phases; the first also has
-the board's title, description and personas. Each page is painted by the picture's own
-stages at 150 dpi and placed on a PDF page with fpdf2, which adds what the picture
-cannot: the footer (board title, page number) as real text, and an invisible text layer
-over each card title, phase name and note, so that the PDF can be searched and copied
-from as a scanned page with recognised text can.
+into runs of whole cards, so no card is ever cut between pages; a grid's rows go onto
+pages whole where they fit, a taller row's cells into runs of whole cards. Every page
+repeats the segment band, the phase heads and the emotion curve of its phases, and in a
+grid the heads of its rows; the first also has the board's title, description and
+personas. Each page is painted by the picture's own stages at 150 dpi and placed on a
+PDF page with fpdf2, which adds what the picture cannot: the footer (board title, page
+number) as real text, and an invisible text layer over each card title, phase and row
+name and note, so that the PDF can be searched and copied from as a scanned page with
+recognised text can.
 """
 
 import io
@@ -24,7 +26,18 @@ from journeyboard.theme import INK_SOFT
 from . import geometry as G
 from .measure import Measures, measure
 from .painter import Painter, paint
-from .parts import block_top, chunks, lane_runs, lanes_bottom, lanes_span, part_phase, part_shot
+from .parts import (
+    block_top,
+    chunks,
+    grid_part,
+    grid_slices,
+    lane_runs,
+    lanes_bottom,
+    lanes_span,
+    page_slices,
+    part_phase,
+    part_shot,
+)
 from .place import place
 from .scale import scaled
 from .pdffont import truetype_path
@@ -103,9 +116,10 @@ def _pages(shot, room_w, room_h):
     if not shot.phases:
         yield _whole(shot, measures, room_w, room_h)
         return
-    per = max(1, int((room_w / PT_PER_UNIT - 2 * INSET + G.LANE_GAP) // (G.LANE_W + G.LANE_GAP)))
+    heads = G.ROW_HEAD_W + G.LANE_GAP if len(shot.rows) > 1 else 0  # a grid's row heads
+    per = max(1, int((room_w / PT_PER_UNIT - 2 * INSET - heads + G.LANE_GAP) // (G.LANE_W + G.LANE_GAP)))
     groups = chunks(shot.phases, -(-len(shot.phases) // per))
-    group_w = per * G.LANE_W + (per - 1) * G.LANE_GAP + 2 * INSET
+    group_w = heads + per * G.LANE_W + (per - 1) * G.LANE_GAP + 2 * INSET
     zoom = min(MAX_PT_PER_UNIT, room_w / group_w)  # points per unit pixel
     scale = zoom * DPI / 72  # device pixels per unit pixel
     room = room_h / zoom  # unit pixels a page holds
@@ -115,16 +129,30 @@ def _pages(shot, room_w, room_h):
     for group in groups:
         whole = place(measure(part_shot(shot, group), measures))
         fixed = whole.phases[0].lane_y - block_top(whole) + 2 * INSET  # band, heads, curve
+        first = None
         if header is None:
             header = block_top(whole) - G.MARGIN
-            runs = _runs(whole.measured.phases, room - fixed, first=room - fixed - header)
-        else:
-            runs = _runs(whole.measured.phases, room - fixed)
-        for index in range(max(len(r) for r in runs)):
-            cards = [r[index] if index < len(r) else [] for r in runs]
-            first = not index and group is groups[0]
-            part = part_shot(shot if first else bare, [part_phase(phase, c) for phase, c in zip(group, cards, strict=True)])
-            yield _page(place(measure(part, measures)), scale, zoom, first, painters)
+            first = room - fixed - header
+        parts = _grid_parts if whole.rows else _lane_parts
+        for index, part in enumerate(parts(shot, bare, group, whole, room - fixed, first)):
+            yield _page(place(measure(part, measures)), scale, zoom, not index and first is not None, painters)
+
+
+def _lane_parts(shot, bare, group, whole, room, first):
+    """The group's parts for pages of `room` units (`first` on the first page, if it is
+    in this group): the index-th run of cards of every lane."""
+    runs = _runs(whole.measured.phases, room, first)
+    for index in range(max(len(r) for r in runs)):
+        cards = [r[index] if index < len(r) else [] for r in runs]
+        with_header = not index and first is not None
+        phases = [part_phase(phase, c) for phase, c in zip(group, cards, strict=True)]
+        yield part_shot(shot if with_header else bare, phases)
+
+
+def _grid_parts(shot, bare, group, whole, room, first):
+    """As _lane_parts, for a grid: whole rows a page, or runs of a row taller than a page."""
+    for index, slices in enumerate(page_slices(grid_slices(whole, room, first), room, first)):
+        yield grid_part(shot if not index and first is not None else bare, group, slices)
 
 
 def _runs(phases, room, first=None):
@@ -155,6 +183,10 @@ def _page(placed, scale, zoom, with_header, painters):
     y1 = lanes_bottom(placed) + INSET
     box = tuple(round(v * scale) for v in (x0, y0, x1, y1))
     words = []
+    for row in lay.rows:
+        for line_no, line in enumerate(row.name):
+            x = row.rect.x0 + (G.ROW_STRIPE + G.ROW_PAD_X) * scale
+            words.append((line, x, (row.name_y + line_no * G.ROW_NAME_LH) * scale, G.ROW_NAME_SIZE))
     for phase in lay.phases:
         for line_no, line in enumerate(phase.name):
             words.append((line, phase.header.x0 + G.HEAD_PAD_X * scale, (phase.name_y + line_no * G.HEAD_LH) * scale, G.HEAD_SIZE))

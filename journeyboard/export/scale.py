@@ -5,7 +5,7 @@ scale 2 is exactly twice scale 1."""
 import math
 
 from . import geometry as G
-from .boxes import BandRun, CardBox, KpiBox, Layout, LegendItem, LoopBox, PersonaBox, PhaseBox, Rect
+from .boxes import BandRun, CardBox, KpiBox, Layout, LegendItem, LoopBox, PersonaBox, PhaseBox, Rect, RowBox
 from .text import clean
 
 
@@ -64,6 +64,24 @@ def scaled(placed, s, capped=False):
         empty_text=clean(str(words.get("no_phases", ""))),
         capped=capped,
         measures=measured.measures,
+        rows=[_row(at, placed, row) for row in placed.rows],
+    )
+
+
+def _row(at, placed, where):
+    x0, y0 = G.MARGIN, where.y + G.ROW_INSET
+    row = where.row
+    cells = [at.rect(p.x, where.y, p.x + G.LANE_W, where.y + where.height) for p in placed.phases]
+    return RowBox(
+        rect=at.rect(x0, y0, x0 + G.ROW_HEAD_W, where.y + where.height - G.ROW_INSET),
+        color=row.shot.color,
+        unit=(x0, y0),
+        line=row.line,
+        name=row.name,
+        name_y=y0 + G.ROW_PAD_Y + (len(row.line) * G.ROW_LINE_LH + G.ROW_LINE_GAP if row.line else 0),
+        layer=row.layer,
+        top=at.d(where.y),
+        cells=cells,
     )
 
 
@@ -106,11 +124,19 @@ def _phase(at, placed, where):
         count=phase.chip_text,
         chip=at.rect(chip_x1 - phase.chip_w, chip_y, chip_x1, chip_y + G.CHIP_H),
         kpi=_kpi(at, phase.kpi, x0 + G.HEAD_PAD_X, kpi_y),
-        cards=_cards(at, phase.cards, x0 + G.LANE_PAD, where.lane_y + G.LANE_PAD),
+        cards=_lane_cards(at, phase, where),
         average=phase.average,
         point=_point(at, placed.axis, phase.average, x0),
         room_point=_point(at, placed.axis, phase.room, x0),
     )
+
+
+def _lane_cards(at, phase, where):
+    """The lane's cards: one below the other, or in a grid each row's from its cell's top."""
+    x = where.x + G.LANE_PAD
+    if not where.cell_y:
+        return _cards(at, phase.cards, x, where.lane_y + G.LANE_PAD)
+    return [box for cell, y in zip(phase.cells, where.cell_y) for box in _cards(at, cell, x, y + G.LANE_PAD)]
 
 
 def _cards(at, cards, x, y):

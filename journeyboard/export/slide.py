@@ -64,11 +64,12 @@ def _bands(shot, measures):
     fixed = whole.phases[0].lane_y - header  # band, heads and curve above the lanes
     footer = whole.size[1] - lanes_bottom(whole)
     heights = [phase.height for phase in whole.measured.phases]
+    heads = whole.measured.lanes_x - G.MARGIN  # the row heads' column of a grid
     best, best_zoom = 1, 0
     for count in range(1, min(MAX_BANDS, len(phases)) + 1):
         groups = chunks(list(range(len(phases))), count)
         per = len(groups[0])
-        unit_w = max(G.MIN_CONTENT_W, per * G.LANE_W + (per - 1) * G.LANE_GAP) + 2 * G.MARGIN
+        unit_w = max(G.MIN_CONTENT_W, heads + per * G.LANE_W + (per - 1) * G.LANE_GAP) + 2 * G.MARGIN
         unit_h = header + footer + sum(fixed + max(heights[i] for i in g) for g in groups)
         unit_h += (len(groups) - 1) * G.SECTION_GAP
         zoom = min(SLIDE[0] / unit_w, SLIDE[1] / unit_h)

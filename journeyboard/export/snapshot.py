@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
-from journeyboard.boards.catalog import EMOTIONS, Channel, Kind, Segment, label
-from journeyboard.boards.models import Card, Phase
+from journeyboard.boards.catalog import EMOTIONS, Channel, Kind, Layer, Segment, label
+from journeyboard.boards.models import Card, Phase, Row
 from journeyboard.boards.numbers import kpi_number
 from journeyboard.boards.ratings import with_room_average
+from journeyboard.boards.rendering import with_lines
 from journeyboard.boards.transfer import validate_board
 from journeyboard.boards.voting import with_votes
 
@@ -27,6 +28,7 @@ class CardShot:
     kind_label: str
     emotion: int | None
     votes: int = 0  # dot votes in the board's last closed round
+    row: int = 0  # the index of its row in BoardShot.rows
 
 
 @dataclass
@@ -62,6 +64,18 @@ class PhaseShot:
 
 
 @dataclass
+class RowShot:
+    """A row of the journey grid as its head shows it; `line` is the blueprint's line
+    drawn above it (the board page's words, in the board's language), "" for none."""
+
+    name: str
+    color: str  # "#rrggbb"
+    layer: str
+    layer_label: str
+    line: str = ""
+
+
+@dataclass
 class PersonaShot:
     name: str
     role: str
@@ -81,10 +95,14 @@ class BoardShot:
     # UI words in the board's language (legend, headings).
     words: dict
     loop: bool = False  # ambassadors feed awareness again: an arrow from the last phase to the first
+    rows: list = field(default_factory=list)  # RowShot; with fewer than two, the lanes are drawn as one row
+    grid: bool = False  # row heads even for one row: a page of a grid's rows (parts.py)
 
 
 def board_snapshot(board):
-    cards = Card.objects.only("phase_id", "position", "title", "note", "channel", "emotion", "kind").order_by(
+    rows = list(Row.objects.filter(board=board).order_by("position", "pk"))
+    index = {row.pk: i for i, row in enumerate(rows)}
+    cards = Card.objects.only("phase_id", "row_id", "position", "title", "note", "channel", "emotion", "kind").order_by(
         "position", "pk"
     )
     cards = with_votes(cards, board.pk, closed=True)  # a subquery: no query of its own
@@ -97,16 +115,17 @@ def board_snapshot(board):
             language=board.language,
             day=timezone.localdate(),
             personas=[PersonaShot(p.name, p.role, p.quote, p.color, p.initials) for p in board.personas.all()],
-            phases=[_phase_shot(phase, phase.cards.all()) for phase in phases],
+            phases=[_phase_shot(phase, phase.cards.all(), index) for phase in phases],
             words=_words(),
             loop=board.ambassador_loop,
+            rows=_row_shots(rows),
         )
 
 
 def document_snapshot(document):
     """What a picture of a board's JSON export shows (a saved version, boards/versions.py):
     the same shot as board_snapshot's, read through the format's own validation, no query."""
-    board, personas, _rows, phases = validate_board(document)
+    board, personas, rows, phases = validate_board(document)
     votes = [[card.get("votes", 0) for card in phase.get("cards", [])] for phase in document.get("phases", [])]
     for (_phase, cards), counts in zip(phases, votes):
         for card, count in zip(cards, counts):
@@ -121,10 +140,22 @@ def document_snapshot(document):
             phases=[_phase_shot(phase, cards) for phase, cards in phases],
             words=_words(),
             loop=board.ambassador_loop,
+            rows=_row_shots(rows),
         )
 
 
-def _phase_shot(phase, cards):
+def _row_shots(rows):
+    """The rows in order, each with the blueprint line above it as the board page words it
+    (boards/rendering.py#with_lines), in the active language."""
+    return [
+        RowShot(row.name, row.color, row.layer, label(Layer, row.layer), str(row.line or ""))
+        for row in with_lines(rows)
+    ]
+
+
+def _phase_shot(phase, cards, row_index=None):
+    """`row_index` maps a card's row id to its row's index; without it the cards carry
+    their index (`row_index`, a document's cards)."""
     return PhaseShot(
         name=phase.name,
         segment=phase.segment,
@@ -140,6 +171,7 @@ def _phase_shot(phase, cards):
                 kind_label=label(Kind, card.kind),
                 emotion=card.emotion,
                 votes=card.vote_count,
+                row=row_index.get(card.row_id, 0) if row_index is not None else getattr(card, "row_index", 0),
             )
             for card in cards
         ],
