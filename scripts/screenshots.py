@@ -55,8 +55,8 @@ def main():
                 page.click(".auth-form button[type=submit]")
                 page.wait_for_url(base + "/")
                 page.screenshot(path=str(DOCS / "board-list.png"))
-                # Wide enough for all ten phases, so the picture shows the whole journey.
-                page.set_viewport_size({"width": 3150, "height": 560})
+                # Wide enough for all ten phases and tall enough for the three rows: the whole journey.
+                page.set_viewport_size({"width": 3150, "height": 1120})
                 page.goto(base + "/boards/1/")
                 page.wait_for_selector("#connection[data-state=live]")
                 page.screenshot(path=str(DOCS / "board.png"))
