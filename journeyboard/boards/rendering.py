@@ -1,6 +1,7 @@
 """What the board templates need, loaded in a constant number of queries."""
 
 from collections import Counter, defaultdict
+from functools import cached_property
 from dataclasses import dataclass, field
 from itertools import groupby
 
@@ -99,7 +100,7 @@ class Cell:
     row: Row
     cards: list = field(default_factory=list)
 
-    @property
+    @cached_property
     def suffix(self):
         return f"{self.phase_id}" if getattr(self.row, "first", self.row.position == 0) else f"{self.phase_id}-{self.row.pk}"
 
