@@ -80,6 +80,7 @@ class PhaseChange:
     b: int | None
     name_a: str
     name_b: str
+    color: str  # B's colour of the phase, else A's, as the document has it
     average_a: float | None  # mean emotion of the phase's cards on that side
     average_b: float | None
     kpi_a: Kpi | None
@@ -346,6 +347,7 @@ def _columns(phases_a, phases_b, pairs):
         pb = phases_b[b] if b is not None else {}
         return PhaseChange(
             a=a, b=b, name_a=_text(pa.get("name")), name_b=_text(pb.get("name")),
+            color=_text(pb.get("color") or pa.get("color")),
             average_a=_average(pa) if pa else None, average_b=_average(pb) if pb else None,
             kpi_a=_kpi(pa) if pa else None, kpi_b=_kpi(pb) if pb else None,
         )
