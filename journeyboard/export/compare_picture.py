@@ -31,7 +31,7 @@ SLIDE_W, SLIDE_H = 1920, 1080
 MARGIN = 64
 TITLE_SIZE, TITLE_LH = 40, 50
 BOARD_SIZE, COUNTS_SIZE, COUNTS_LH = 20, 24, 32
-CHART_TOP, CHART_H, CHART_PAD = 210, 470, 24
+CHART_TOP, CHART_H, CHART_PAD = 236, 450, 24
 LEGEND_SIZE = 17
 PHASES_TOP = CHART_TOP + CHART_H + 24
 FOOTER_SIZE = 14
@@ -165,9 +165,11 @@ class ComparePainter(Painter):
         for line in title:
             self._line(line, "Bold", TITLE_SIZE, MARGIN, y, width, INK, CANVAS)
             y += TITLE_LH
-        counts = wrap(clean(shot.sentence), self.lay.measures("Regular", COUNTS_SIZE), width, 2, shot.language)
-        y = max(y + 8, 140) if len(title) == 1 else y + 4
-        for line in counts[: 2 if len(title) == 1 else 1]:
+        # Under a title of one line the counts may take two; under one of two, one.
+        most = 2 if len(title) == 1 else 1
+        counts = wrap(clean(shot.sentence), self.lay.measures("Regular", COUNTS_SIZE), width, most, shot.language)
+        y += 8
+        for line in counts:
             self._line(line, "Regular", COUNTS_SIZE, MARGIN, y, width, INK, CANVAS)
             y += COUNTS_LH
 
