@@ -74,8 +74,8 @@ def compare_shot(board, side_a, side_b):
         title=f"{side_a.label} → {side_b.label}",
         board_title=board.title,
         sentence=summary_sentence(result.summary),
-        label_a=f"A: {side_a.label}",
-        label_b=f"B: {side_b.label}",
+        label_a=_("A: %(label)s") % {"label": side_a.label},
+        label_b=_("B: %(label)s") % {"label": side_b.label},
         language=board.language,
         columns=[_column(column) for column in result.phases],
         words={
