@@ -24,16 +24,21 @@ class CompareTests(BrowserTestCase):
         phases = list(self.board.phases.order_by("position"))
         self.pain = create_card(self.user, phases[1], title="Slow payment page", kind="pain", emotion=-2)
         create_card(self.user, phases[0], title="Sees an ad", emotion=1, channel="social")
-        save_version(self.user, self.board, "As is — workshop 1")
-        update_card(self.user, self.pain, note="Takes twenty seconds", emotion=-1)
-        create_card(self.user, phases[0], title="Reads reviews", kind="opportunity", emotion=2)
+        self.first = phases[0]
 
     def test_from_the_versions_panel_to_an_edited_card(self):
         page = self.page
         self.sign_in()
         page.goto(f"{self.live_server_url}/boards/{self.board.pk}/")
+        expect(page.locator("#connection")).to_have_attribute("data-state", "live")
         page.click("button[data-open-dialog=versions-dialog]")
+        page.fill("#version-name", "As is — workshop 1")
+        page.press("#version-name", "Enter")
         entry = page.locator(".version-entry", has_text="As is — workshop 1")
+        expect(entry).to_be_visible()
+        # The board changes after the version was saved.
+        update_card(self.user, self.pain, note="Takes twenty seconds", emotion=-1)
+        create_card(self.user, self.first, title="Reads reviews", kind="opportunity", emotion=2)
         entry.get_by_role("link", name="Compare with now").click()
 
         expect(page.locator("#compare-counts")).to_have_text("1 card added, 1 edited, 1 opportunity added")
@@ -41,7 +46,7 @@ class CompareTests(BrowserTestCase):
         badge = card.get_by_role("button", name="Edited")
         tip = card.locator(".compare-tip")
         expect(tip).to_be_hidden()
-        # Reached with the keyboard alone: Tab from the chooser's button to the badge.
+        # Reached with the keyboard alone: Tab on from the chooser.
         page.focus("#compare-b")
         for _ in range(12):
             page.keyboard.press("Tab")
@@ -55,6 +60,7 @@ class CompareTests(BrowserTestCase):
         expect(page.locator("article.card.compare-added", has_text="Reads reviews")).to_contain_text("Added")
 
     def test_the_chooser_works_without_script(self):
+        save_version(self.user, self.board, "As is — workshop 1")
         context = self.browser.new_context(java_script_enabled=False)
         self.addCleanup(context.close)
         page = context.new_page()

@@ -13,7 +13,26 @@ from journeyboard.boards.phases import update_phase
 from journeyboard.boards.transfer import import_board
 from journeyboard.boards.versions import save_version
 from tests.base import BaseTestCase, board_state, make_user
-from tests.test_board_queries import document
+
+
+def document(phases, cards_per_phase):
+    """A board file of `phases` x `cards_per_phase` pain points, each phase with a KPI."""
+    return {
+        "format": "journeyboard/2",
+        "title": f"{phases} x {cards_per_phase}",
+        "language": "en",
+        "phases": [
+            {
+                "name": f"Phase {p}",
+                "kpi": {"name": "Conversion", "value": p, "unit": "%"},
+                "cards": [
+                    {"title": f"Card {p}.{c}", "note": "n", "channel": "website", "emotion": c % 5 - 2, "kind": "pain"}
+                    for c in range(cards_per_phase)
+                ],
+            }
+            for p in range(phases)
+        ],
+    }
 
 
 class ComparePageTests(BaseTestCase):
