@@ -122,8 +122,10 @@ class ComparePageTests(BaseTestCase):
         for query, status in (
             ("?a=yesterday&b=now", 400),
             ("?a=version-abc&b=now", 400),
-            ("?a=now&b=version-0", 400),
-            ("?a=now&b=version-99999999999999999999999", 400),
+            ("?a=version-²&b=now", 400),
+            ("?a=version-&b=now", 400),
+            ("?a=now&b=version-0", 404),
+            ("?a=now&b=version-99999999999999999999999", 404),
             (f"?a=version-{foreign.pk}&b=now", 404),
             ("?a=version-999999&b=now", 404),
             ("?a=linked&b=now", 404),

@@ -16,6 +16,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from journeyboard.converters import parse_id
+
 from .catalog import EMOTIONS, Channel, Kind, label
 from .compare import compare
 from .curve import HEIGHT, LANE_GAP, LANE_WIDTH, level_y, polylines
@@ -27,7 +29,6 @@ from .version_page import kpi_fields
 from .versions import version_of, versions_of
 
 NOW, LINKED = "now", "linked"
-VERSION = re.compile(r"version-([1-9][0-9]{0,17})")
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 DEFAULT_COLOUR = Phase._meta.get_field("color").default
 
@@ -93,10 +94,11 @@ def side(board, ref, found):
         if found.linked is None:
             raise Http404(_("This board has no linked future or current state that you may open."))
         return Side(LINKED, found.linked_label(), export_board(found.linked))
-    match = VERSION.fullmatch(ref)
-    if match is None:
+    digits = ref.removeprefix("version-")
+    if digits == ref or not digits.isascii() or not digits.isdigit():
         raise BadReference(_("Compare “now”, “linked” or “version-” and a version's number, e.g. a=version-3&b=now."))
-    version = version_of(board, int(match.group(1)))
+    version_id = parse_id(digits)  # past the ids' range: no version, as in a URL
+    version = version_of(board, version_id) if version_id is not None else None
     if version is None:
         raise Http404(_("No such version of this board."))
     return Side(ref, version_label(version.name), version.snapshot)
