@@ -74,6 +74,14 @@ class CurveProbeTests(SimpleTestCase):
         switches = sum(1 for a, b in zip(inked, inked[1:]) if a != b)
         self.assertGreater(switches, 20)
 
+    def test_where_the_lines_meet_a_is_dashed_over_b(self):
+        image = compare_image(shot([(1, 1), (1, 1)]), scale=self.scale)
+        y = self.geometry._level_y(1)
+        pixels = [image.getpixel((x, y)) for x in range(self.xs[0] + 30 * self.scale, self.xs[1] - 30 * self.scale)]
+        self.assertTrue(all(near(p, A_INK) or near(p, B_INK) for p in pixels), "the shared line has gaps")
+        self.assertGreater(sum(near(p, A_INK, 20) for p in pixels), len(pixels) * 0.3)
+        self.assertGreater(sum(near(p, B_INK, 20) for p in pixels), len(pixels) * 0.2)
+
     def test_nothing_is_drawn_between_the_lines(self):
         pixels = self.probe(self.geometry._level_y(1))
         self.assertFalse(any(near(p, B_INK, 20) or near(p, A_INK, 20) for p in pixels))

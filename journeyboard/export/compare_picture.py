@@ -220,8 +220,11 @@ class ComparePainter(Painter):
         xs = [self.px(plot_x0 + (i + 0.5) * step) for i in range(len(shot.columns))]
         a = [(x, self._level_y(c.average_a)) if c.average_a is not None else None for x, c in zip(xs, shot.columns)]
         b = [(x, self._level_y(c.average_b)) if c.average_b is not None else None for x, c in zip(xs, shot.columns)]
-        self._dashed_curve(a)
-        self._solid_curve(b, [c.average_b for c in shot.columns])
+        # B's line under A's, so that A's dashes show where the two meet; then the points.
+        self._line_through(b, lambda p, q: self._stroke(p, q, B_INK, 4))
+        self._line_through(a, lambda p, q: self._dashes(p, q, A_INK))
+        self._markers(b, [c.average_b for c in shot.columns], 9)
+        self._markers(a, [None] * len(a), 5)
 
     def _legend(self, shot):
         fnt_title = self.font("Bold", 13)
@@ -246,23 +249,19 @@ class ComparePainter(Painter):
         for p, q in _dashes(a, b, 9 * self.s, 7 * self.s):
             self._stroke(p, q, colour, 2.5)
 
-    def _dashed_curve(self, points):
+    def _line_through(self, points, segment):
+        """`segment` between neighbouring points; a phase without emotions breaks the line."""
         for p, q in pairwise(points):
             if p is not None and q is not None:
-                self._dashes(p, q, A_INK)
-        radius = 5 * self.s
-        for point in filter(None, points):
-            self._smooth(point, point, radius * 1.4, lambda draw, k, p, _q: shapes.marker(draw, p, radius * k, A_INK))
+                segment(p, q)
 
-    def _solid_curve(self, points, averages):
-        for p, q in pairwise(points):
-            if p is not None and q is not None:
-                self._stroke(p, q, B_INK, 4)
-        radius = 9 * self.s
+    def _markers(self, points, averages, radius):
+        """The curve's points: in the emotion's colour for an average, else in A's ink."""
+        radius *= self.s
         for point, average in zip(points, averages):
             if point is None:
                 continue
-            colour = EMOTIONS[nearest_emotion(average)]
+            colour = A_INK if average is None else EMOTIONS[nearest_emotion(average)]
             self._smooth(point, point, radius * 1.4, lambda draw, k, p, _q, c=colour: shapes.marker(draw, p, radius * k, c))
 
     # Under the chart, a box per phase: its name, its changes and its KPI before and after,
