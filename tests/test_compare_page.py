@@ -79,6 +79,15 @@ class ComparePageTests(BaseTestCase):
         self.assertIn("A: Version “As is — workshop 1”", page)
         self.assertIn('class="curve-key compare-key-b">B: Now', page)
 
+    def test_cards_of_a_grid_name_their_row(self):
+        from journeyboard.boards.rows import create_row
+
+        row = create_row(self.owner, self.board, name="Backstage")
+        create_card(self.owner, self.phases[1], title="Checks the stock", row=row)
+        page = self.get(f"?a=version-{self.version.pk}&b=now").content.decode()
+        lane = page[page.index('id="compare-phase-2"'):page.index('id="compare-phase-3"')]
+        self.assertEqual(re.findall(r'<p class="compare-row">([^<]*)</p>', lane), ["Touchpoints", "Backstage", "Touchpoints"])
+
     def test_the_kpi_change_in_the_phase_head(self):
         update_phase(self.owner, self.phases[1], kpi_name="Conversion", kpi_value="3.2", kpi_unit="%")
         version = save_version(self.owner, self.board, "Before the fix")

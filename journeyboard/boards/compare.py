@@ -139,7 +139,7 @@ def compare(document_a, document_b):
     """The Comparison of two board documents, A before and B after."""
     phases_a, phases_b = _phases(document_a), _phases(document_b)
     phase_pairs = match_by_name([p.get("name") for p in phases_a], [p.get("name") for p in phases_b])
-    row_pairs = match_by_name(_row_names(document_a), _row_names(document_b))
+    row_pairs = match_by_name(row_names(document_a), row_names(document_b))
     cards_a, cards_b = _cards(phases_a), _cards(phases_b)
     changes = match_cards(cards_a, cards_b, phase_pairs, row_pairs)
     columns = _columns(phases_a, phases_b, phase_pairs)
@@ -288,7 +288,7 @@ def _phases(document):
     return _list((document or {}).get("phases"))
 
 
-def _row_names(document):
+def row_names(document):
     return [row.get("name") for row in _list((document or {}).get("rows"))] or [""]
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from journeyboard.converters import parse_id
 
 from .catalog import EMOTIONS, Channel, Kind, label
-from .compare import compare
+from .compare import compare, row_names
 from .curve import HEIGHT, LANE_GAP, LANE_WIDTH, level_y, polylines
 from .future import linked_boards
 from .models import Phase
@@ -185,22 +185,27 @@ def kpi_delta(column):
 def comparison_page(side_a, side_b):
     """What templates/boards/compare.html shows."""
     result = compare(side_a.document, side_b.document)
+    rows = (row_names(side_a.document), row_names(side_b.document))
     return {
         "comparison": result,
         "sentence": summary_sentence(result.summary),
-        "columns": [_column(number, column) for number, column in enumerate(result.phases, 1)],
+        "columns": [_column(number, column, rows) for number, column in enumerate(result.phases, 1)],
+        "grid": max(len(rows[0]), len(rows[1])) > 1,
         "chart": chart(result.phases),
         "side_a": side_a,
         "side_b": side_b,
     }
 
 
-def _column(number, column):
+def _column(number, column, rows):
+    """A column for the page; `rows`: the row names of A and of B, for each card's cell."""
     cards = []
     for index, change in enumerate(column.cards, 1):
         card = change.b or change.a
+        names = rows[1] if change.b else rows[0]
         cards.append({
             "id": f"c{number}-{index}",
+            "row": (names[card.row] if card.row < len(names) else "") or "",
             "change": change,
             "title": card.title,
             "note": card.note,
