@@ -173,6 +173,8 @@ class ComparePageTests(BaseTestCase):
     def test_the_panel_and_the_board_link_to_it(self):
         panel = self.client.get(self.board_url("versions/")).content.decode()
         self.assertIn(f'href="/boards/{self.board.pk}/compare/?a=version-{self.version.pk}&amp;b=now">Compare with now</a>', panel)
+        version_page = self.client.get(self.board_url(f"versions/{self.version.pk}/")).content.decode()
+        self.assertIn(f'href="/boards/{self.board.pk}/compare/?a=version-{self.version.pk}&amp;b=now">Compare with now</a>', version_page)
         self.assertNotIn("compare/?a=", self.client.get(self.board_url()).content.decode())
         future = design_future(self.owner, self.board)
         self.assertContains(self.client.get(self.board_url()), 'compare/?a=now&amp;b=linked">Compare with the future state</a>')
