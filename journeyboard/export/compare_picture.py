@@ -14,7 +14,7 @@ from itertools import pairwise
 from django.utils.translation import gettext as _
 
 from journeyboard.boards.compare import compare
-from journeyboard.boards.compare_page import column_counts, kpi_delta, kpi_phase, signed, summary_sentence
+from journeyboard.boards.compare_page import COLOUR, column_counts, kpi_delta, kpi_phase, signed, summary_sentence
 from journeyboard.theme import (
     ACCENT, CANVAS, CURVE_AXIS, CURVE_DOWN, CURVE_GRID, CURVE_UP, EMOTIONS, INK, INK_SOFT, LANE, PAPER, mix,
     nearest_emotion, rgb,
@@ -91,7 +91,7 @@ def compare_shot(board, side_a, side_b):
 def _column(column):
     return ColumnShot(
         name=column.name,
-        color=rgb(column.color) if _is_colour(column.color) else LANE,
+        color=rgb(column.color) if COLOUR.fullmatch(column.color) else LANE,
         average_a=column.average_a,
         average_b=column.average_b,
         emotion=f"{_('Emotion')} {signed(column.average_a)} → {signed(column.average_b)}",
@@ -100,10 +100,6 @@ def _column(column):
         kpi_delta=kpi_delta(column),
         state="removed" if column.b is None else "added" if column.a is None else "",
     )
-
-
-def _is_colour(value):
-    return len(value) == 7 and value.startswith("#") and all(ch in "0123456789abcdefABCDEF" for ch in value[1:])
 
 
 def _kpi_text(column):
