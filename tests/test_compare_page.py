@@ -105,6 +105,15 @@ class ComparePageTests(BaseTestCase):
         self.assertIn(f'<option value="version-{self.version.pk}" selected>', page)
         self.assertIn('<option value="now" selected>', page)
 
+    def test_a_board_without_versions_or_links_compares_itself(self):
+        board = import_board(self.owner, {"format": "journeyboard/2", "title": "Empty", "phases": []})
+        Membership.objects.create(board=board, user=self.viewer, role=Role.VIEWER)
+        response = self.client.get(f"/boards/{board.pk}/compare/")
+        self.assertContains(response, '<option value="now" selected>', count=2)
+        self.assertContains(response, "No changes to the cards.")
+        self.assertContains(response, "Neither side has phases yet.")
+        self.assertNotContains(response, 'id="compare-curve"')
+
     def test_the_linked_future_state_both_ways(self):
         future = design_future(self.owner, self.board)  # its members come along, the viewer too
         create_card(self.owner, future.phases.order_by("position").first(), title="Chat with a stylist", kind="opportunity")
