@@ -9,6 +9,10 @@ median of a few runs of:
 - opening the version's read-only page, `GET /boards/<id>/versions/<version_id>/`
   through Django's test client: access, reading the snapshot back through the JSON
   format and rendering the board page's partials (target 60 ms);
+- comparing two states of that board, `GET /boards/<id>/compare/?a=..&b=..` (target 150 ms):
+  the version against the board now, and the board now against its linked future state (two
+  boards of 10 x 30 read through their export), a tenth of the future's cards changed;
+- the comparison's picture, `compare.png` (no target: downloaded once for a slide);
 - restoring it onto the board (no target: a rare, deliberate act).
 
 Usage: `.venv/bin/python bench/versions.py [--runs N]`. Exits 1 when a target is missed.
@@ -27,7 +31,7 @@ from board_render import bench_environment, board_document, setup_django, speed_
 from spreadsheet import median_ms, report  # noqa: E402
 
 PHASES, CARDS = 10, 30
-SAVE_TARGET_MS, OPEN_TARGET_MS = 100, 60
+SAVE_TARGET_MS, OPEN_TARGET_MS, COMPARE_TARGET_MS = 100, 60, 150
 
 
 def measure(runs):
@@ -52,8 +56,31 @@ def measure(runs):
     assert response.content.count(b'class="card kind-') == PHASES * CARDS
     rows.append(("open version", ms, len(response.content), OPEN_TARGET_MS, "HTML"))
 
+    rows += measure_compare(runs, client, user, board, version)
+
     ms, _event = median_ms(runs, restore_version, user, board, version)
     rows.append(("restore", ms, 0, None))
+    return rows
+
+
+def measure_compare(runs, client, user, board, version):
+    from journeyboard.boards.cards import update_card
+    from journeyboard.boards.future import design_future
+    from journeyboard.boards.models import Card
+
+    future = design_future(user, board)
+    for card in Card.objects.filter(phase__board=future).order_by("pk")[::10]:  # a tenth of them changed
+        update_card(user, card, emotion=2, kind="opportunity")
+    rows = []
+    base = f"/boards/{board.pk}/compare"
+    for name, query in (("compare version", f"?a=version-{version.pk}&b=now"), ("compare future", "?a=now&b=linked")):
+        assert client.get(base + "/" + query).status_code == 200
+        ms, response = median_ms(runs, client.get, base + "/" + query)
+        assert response.content.count(b'class="card kind-') >= PHASES * CARDS
+        rows.append((name, ms, len(response.content), COMPARE_TARGET_MS, "HTML"))
+    ms, response = median_ms(runs, client.get, f"{base}.png?a=now&b=linked")
+    assert response["Content-Type"] == "image/png"
+    rows.append(("compare PNG", ms, len(response.content), None, "PNG"))
     return rows
 
 

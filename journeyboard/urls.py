@@ -12,6 +12,7 @@ from journeyboard.boards.views import history
 from journeyboard.boards.views import sharing
 from journeyboard.boards.views import timer as board_timer
 from journeyboard.boards.views import ratings, voting
+from journeyboard.boards.views import compare as board_compare
 from journeyboard.boards.views import future as board_future
 from journeyboard.boards.views import versions as board_versions
 from journeyboard.export import views as export
@@ -97,6 +98,8 @@ urlpatterns = [
     path(board + "versions/<id:version_id>/restore/", board_versions.version_restore, name="version-restore"),
     path(board + "versions/<id:version_id>/delete/", board_versions.version_delete, name="version-delete"),
     path(board + "future/", board_future.board_future, name="board-future"),
+    path(board + "compare/", board_compare.board_compare, name="board-compare"),
+    path(board + "compare.png", export.compare_png, name="board-compare-png"),
 ]
 
 handler403 = "journeyboard.boards.views.errors.handler403"

@@ -70,8 +70,8 @@ def emotion_curve(board, phases=None):
             point.room_y, point.room_average = level_y(average), round(average, 1)
     return {
         "points": points,
-        "lines": _lines(points),
-        "room_lines": _lines(points, "room_y"),
+        "lines": polylines(points),
+        "room_lines": polylines(points, "room_y"),
         "has_room": any(p.room_y is not None for p in points),
         "width": max(0, len(points) * (LANE_WIDTH + LANE_GAP) - LANE_GAP),
         "height": HEIGHT,
@@ -83,7 +83,7 @@ def emotion_curve(board, phases=None):
     }
 
 
-def _lines(points, height="y"):
+def polylines(points, height="y"):
     """SVG polyline point lists, one per run of neighbouring phases that have a point."""
     runs, run = [], []
     for point in points:

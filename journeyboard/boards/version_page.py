@@ -29,7 +29,7 @@ def version_page(board, version):
     card_id = 0
     lanes = []
     for number, raw in enumerate(document.get("phases", []), 1):
-        phase = Phase(pk=number, position=number - 1, **{name: raw.get(name) for name in PHASE_FIELDS}, **_kpi(raw.get("kpi")))
+        phase = Phase(pk=number, position=number - 1, **{name: raw.get(name) for name in PHASE_FIELDS}, **kpi_fields(raw.get("kpi")))
         cells = [Cell(number, row) for row in grid]
         for card in raw.get("cards", []):
             card_id += 1
@@ -54,7 +54,7 @@ def version_page(board, version):
     }
 
 
-def _kpi(kpi):
+def kpi_fields(kpi):
     """The `kpi_*` fields of a phase from its KPI object in the file."""
     if not kpi:
         return {}

@@ -10,8 +10,11 @@ from django.views.decorators.http import require_GET
 
 from journeyboard.boards.access import get_board_for_user
 from journeyboard.boards.views.errors import refusal
+from journeyboard.boards.compare_page import BadReference
+from journeyboard.boards.views.compare import compared
 from journeyboard.boards.views.versions import board_version
 
+from .compare_picture import compare_shot, render_compare_png
 from .deck import PPTX_CONTENT_TYPE, closed_ranking, render_pptx
 from .parts import MAX_CARDS, card_total
 from .pdf import render_pdf
@@ -148,3 +151,17 @@ def version_pdf(request, board_id, version_id):
     except ValidationError as error:
         return refusal(" ".join(error.messages))
     return _download(render_pdf(shot), "application/pdf", shot.title, shot.day, "pdf")
+
+
+# Two states of the board compared (boards/compare_page.py), for the slide that shows the change.
+
+
+@login_required
+@require_GET
+def compare_png(request, board_id):
+    try:
+        board, _found, side_a, side_b = compared(request, board_id)
+    except BadReference as error:
+        return refusal(str(error), status=400)
+    shot = compare_shot(board, side_a, side_b)
+    return _download(render_compare_png(shot), "image/png", shot.file_title, timezone.localdate(), "png")
