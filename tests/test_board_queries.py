@@ -49,6 +49,7 @@ class BoardQueryCountTests(BaseTestCase):
         self.login(self.owner)
         # session, user, membership+board, voting round (the voting bar and card badges),
         # the boards linked as present and future states, emotion round (its bar, card badges
-        # and the room's curve), phases, rows, cards (with authors), personas (side panel)
-        with self.assertNumQueries(10):
+        # and the room's curve), phases, rows, the cards' personas (their chips and the
+        # curve's persona lines), cards (with authors), personas (side panel)
+        with self.assertNumQueries(11):
             self.client.get(f"/boards/{board.pk}/")
