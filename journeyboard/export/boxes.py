@@ -136,6 +136,7 @@ class Layout:
     capped: bool = False
     room_label: str = ""  # the key of the room's dashed line on the curve, when it is drawn
     measures: dict = field(default_factory=dict, repr=False)
+    persona_lines: list = field(default_factory=list)  # persona_curve.PersonaLineBox
 
     @property
     def points(self):

@@ -6,6 +6,7 @@ import math
 
 from . import geometry as G
 from .boxes import BandRun, CardBox, KpiBox, Layout, LegendItem, LoopBox, PersonaBox, PhaseBox, Rect
+from .persona_curve import persona_points
 from .text import clean
 
 
@@ -64,6 +65,7 @@ def scaled(placed, s, capped=False):
         empty_text=clean(str(words.get("no_phases", ""))),
         capped=capped,
         measures=measured.measures,
+        persona_lines=persona_points(at, placed),
     )
 
 

@@ -10,11 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from journeyboard.boards.catalog import EMOTIONS, Channel, Kind, Segment, label
-from journeyboard.boards.models import Card, Phase
+from journeyboard.boards.models import Card, Persona, Phase
 from journeyboard.boards.numbers import kpi_number
 from journeyboard.boards.ratings import with_room_average
 from journeyboard.boards.transfer import validate_board
 from journeyboard.boards.voting import with_votes
+
+from .persona_curve import with_persona_lines
 
 
 @dataclass
@@ -27,6 +29,7 @@ class CardShot:
     kind_label: str
     emotion: int | None
     votes: int = 0  # dot votes in the board's last closed round
+    personas: tuple = ()  # indexes into the board's personas
 
 
 @dataclass
@@ -48,6 +51,7 @@ class PhaseShot:
     cards: list = field(default_factory=list)
     kpi: KpiShot | None = None
     room_average: float | None = None  # the room's mean rating in the last closed emotion round
+    persona_averages: tuple = ()  # per persona line of the board (persona_curve.py), None where none
 
     @property
     def card_count(self):
@@ -81,6 +85,7 @@ class BoardShot:
     # UI words in the board's language (legend, headings).
     words: dict
     loop: bool = False  # ambassadors feed awareness again: an arrow from the last phase to the first
+    persona_lines: list = field(default_factory=list)  # persona_curve.PersonaLineShot, the curve's lines
 
 
 def board_snapshot(board):
@@ -88,19 +93,22 @@ def board_snapshot(board):
         "position", "pk"
     )
     cards = with_votes(cards, board.pk, closed=True)  # a subquery: no query of its own
+    cards = cards.prefetch_related(Prefetch("personas", Persona.objects.only("pk")))  # one query
     phases = Phase.objects.filter(board=board).order_by("position", "pk").prefetch_related(Prefetch("cards", cards))
     phases = with_room_average(phases, board.pk)  # a subquery: no query of its own
+    personas = list(board.personas.all())
+    index = {persona.pk: i for i, persona in enumerate(personas)}
     with override(board.language):
-        return BoardShot(
+        return with_persona_lines(BoardShot(
             title=board.title,
             description=board.description,
             language=board.language,
             day=timezone.localdate(),
-            personas=[PersonaShot(p.name, p.role, p.quote, p.color, p.initials) for p in board.personas.all()],
-            phases=[_phase_shot(phase, phase.cards.all()) for phase in phases],
+            personas=[PersonaShot(p.name, p.role, p.quote, p.color, p.initials) for p in personas],
+            phases=[_phase_shot(phase, phase.cards.all(), index) for phase in phases],
             words=_words(),
             loop=board.ambassador_loop,
-        )
+        ))
 
 
 def document_snapshot(document):
@@ -112,7 +120,7 @@ def document_snapshot(document):
         for card, count in zip(cards, counts):
             card.vote_count = count if isinstance(count, int) else 0
     with override(board.language):
-        return BoardShot(
+        return with_persona_lines(BoardShot(
             title=board.title,
             description=board.description,
             language=board.language,
@@ -121,10 +129,18 @@ def document_snapshot(document):
             phases=[_phase_shot(phase, cards) for phase, cards in phases],
             words=_words(),
             loop=board.ambassador_loop,
-        )
+        ))
 
 
-def _phase_shot(phase, cards):
+def _persona_indexes(card, index):
+    """A card's personas as indexes into the board's: from the file (`persona_indexes`,
+    validate_board) or from its prefetched personas and `index` ({persona id: index})."""
+    if index is None:
+        return tuple(getattr(card, "persona_indexes", ()))
+    return tuple(sorted(index[persona.pk] for persona in card.personas.all()))
+
+
+def _phase_shot(phase, cards, index=None):
     return PhaseShot(
         name=phase.name,
         segment=phase.segment,
@@ -140,6 +156,7 @@ def _phase_shot(phase, cards):
                 kind_label=label(Kind, card.kind),
                 emotion=card.emotion,
                 votes=card.vote_count,
+                personas=_persona_indexes(card, index),
             )
             for card in cards
         ],
