@@ -292,3 +292,23 @@ class JsonTests(PersonaCardTestCase):
         restore_version(self.owner, self.board, version)
         self.assertEqual(tags(Card.objects.get(phase__board=self.board, title="Instagram ad")), ["Sanne de Vries"])
         self.assertEqual(Persona.objects.filter(board=self.board).count(), 2)  # the board keeps its own
+
+
+class PersonaEndpointTests(PersonaCardTestCase):
+    def test_deleting_a_persona_on_cards_answers_with_the_cards_without_its_chips(self):
+        set_card_personas(self.owner, self.card, [self.sanne.pk])
+        html = self.post(f"personas/{self.sanne.pk}/delete/").content.decode()
+        self.assertIn('id="board-body"', html)
+        self.assertIn(f'id="card-{self.card.pk}"', html)
+        self.assertNotIn("Persona: Sanne de Vries", html)
+        self.assertIn('<label id="persona-filter" class="channel-filter persona-filter" hx-swap-oob="true">', html)
+        self.assertNotIn(f'<option value="{self.sanne.pk}">', html)
+
+    def test_renaming_a_persona_answers_with_its_chips_renamed_and_one_off_cards_without(self):
+        html = self.post(f"personas/{self.jurgen.pk}/", {"name": "Jürgen Müller"}).content.decode()
+        self.assertNotIn('id="board-body"', html)  # on no card: nothing else to show
+        self.assertIn(f'<option value="{self.jurgen.pk}">Jürgen Müller</option>', html)
+        set_card_personas(self.owner, self.card, [self.sanne.pk])
+        html = self.post(f"personas/{self.sanne.pk}/", {"name": "Sanne"}).content.decode()
+        self.assertIn('id="board-body"', html)
+        self.assertIn('aria-label="Persona: Sanne">SA</span>', html)

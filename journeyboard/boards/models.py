@@ -201,9 +201,9 @@ class Card(models.Model):
     def persona_chips(self):
         """The card's personas for its chips, in the board's order: those set by whoever
         loaded the card (`chips`), else read (one query); none for an unsaved card."""
-        if hasattr(self, "chips"):
-            return self.chips
-        return list(self.personas.order_by("pk")) if self.pk else []
+        if not hasattr(self, "chips"):  # read once: the partial asks twice (chips, data-personas)
+            self.chips = list(self.personas.order_by("pk")) if self.pk else []
+        return self.chips
 
 
 def note_preview(note):
