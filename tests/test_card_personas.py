@@ -312,3 +312,20 @@ class PersonaEndpointTests(PersonaCardTestCase):
         html = self.post(f"personas/{self.sanne.pk}/", {"name": "Sanne"}).content.decode()
         self.assertIn('id="board-body"', html)
         self.assertIn('aria-label="Persona: Sanne">SA</span>', html)
+
+
+class VersionPageTests(PersonaCardTestCase):
+    def test_a_versions_page_and_picture_show_its_cards_personas(self):
+        self.card.emotion = 2
+        self.card.save()
+        create_card(self.owner, self.phase, title="Flyer", emotion=-2)
+        set_card_personas(self.owner, self.card, [self.jurgen.pk])
+        version = save_version(self.owner, self.board, "As is")
+        set_card_personas(self.owner, self.card, [])
+        html = self.client.get(self.board_url(f"versions/{version.pk}/")).content.decode()
+        self.assertIn('aria-label="Persona: Jürgen">JÜ</span>', html)
+        self.assertIn('class="curve-persona" style="--c: #0e8a7d"', html)
+        from journeyboard.export.snapshot import document_snapshot
+
+        shot = document_snapshot(version.snapshot)
+        self.assertEqual([(line.name, p.persona_averages) for line in shot.persona_lines for p in shot.phases[:1]], [("Jürgen", (2.0,))])
