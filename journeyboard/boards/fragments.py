@@ -85,6 +85,8 @@ def card_created(board, data):
     card = _card_in_cell(board, data["card"])
     if card is None:
         return None
+    if not data["after"].get("personas"):
+        card.chips = []  # a new card has no personas (one put back by undo may): no query for them
     tallies = _altered(board, [card.phase_id], None, card_state(card))
     row = Row(pk=card.row_id, position=card.row_position)
     row.first = card.row_position == 0

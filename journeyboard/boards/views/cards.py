@@ -84,14 +84,19 @@ def _editor(request, board, card, form, status=200, **extra):
     )
 
 
-def _posted_personas(post):
-    """The persona ids a card form chose: None when it sent no `personas` field (they stay
-    as they are), False when one is not an id. Empty values are left out: the editor sends
-    one first so that unticking every box still says "none"."""
+def _chosen_personas(post, board):
+    """(persona ids, refusal): the personas a card form chose, None when it sent no
+    `personas` field (they stay as they are); or the message refusing them. Empty values
+    are left out: the editor sends one first so that unticking every box says "none"."""
     if "personas" not in post:
-        return None
+        return None, None
     ids = [parse_id(value) for value in post.getlist("personas") if value != ""]
-    return False if None in ids else sorted(set(ids))
+    if None in ids:
+        return None, _("A card's personas are persona ids of this board.")
+    try:
+        return [persona.pk for persona in personas_on_board(board, ids)], None
+    except ValidationError as error:
+        return None, " ".join(error.messages)
 
 
 def _chosen(posted, current, candidates):
@@ -127,14 +132,9 @@ def card_update(request, board_id, card_id):
         return refusal(_("That phase is not part of this board."))
     if row is False:
         return refusal(_("That row is not part of this board."))
-    personas = _posted_personas(request.POST)
-    if personas is False:
-        return refusal(_("A card's personas are persona ids of this board."))
-    try:
-        if personas is not None:
-            personas_on_board(board, personas)
-    except ValidationError as error:
-        return refusal(" ".join(error.messages))
+    personas, problem = _chosen_personas(request.POST, board)
+    if problem:
+        return refusal(problem)
     retag = personas is not None and personas != tagged_ids(shown)
     destination = None if phase is None and row is None else (phase or shown.phase)
     edited = {f: form.cleaned_data[f] for f in fields}
