@@ -375,7 +375,8 @@ class Painter(Canvas):
         fnt = self.font("SemiBold", 11)
         measure = self.unit_measures[fnt]
         title = self.font("Bold", G.STRIP_TITLE_SIZE)
-        left = strip.x0 + self.px(16) + math.ceil(tracked_width(lay.strip_title, self.unit_measures[title], G.LABEL_TRACK) * self.s) + self.px(24)
+        title_w = math.ceil(tracked_width(lay.strip_title, self.unit_measures[title], G.LABEL_TRACK) * self.s)
+        left = strip.x0 + self.px(16) + title_w + self.px(24)
         right = strip.x1 - self.px(16)
         if any(phase.room_point for phase in lay.phases):  # the room's key sits at the right end
             right -= math.ceil(self.width(fnt, lay.room_label)) + self.px(28) + self.px(16)

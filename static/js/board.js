@@ -112,16 +112,20 @@
     return shownPersona;
   }
 
+  // The curve's persona lines: each person's own view, kept per board in this browser.
   function perPersonaKey() {
     return "jb-curve-per-persona:" + document.getElementById("live").dataset.boardUrl;
   }
 
+  var perPersona = null; // read from storage once, then kept here (storage may be off)
+
   function applyCurvePersonas() {
-    var on = false;
-    try { on = localStorage.getItem(perPersonaKey()) === "1"; } catch (e) { /* private mode */ }
+    if (perPersona === null) {
+      try { perPersona = localStorage.getItem(perPersonaKey()) === "1"; } catch (e) { perPersona = false; }
+    }
     var box = document.querySelector("input[name=curve-per-persona]");
-    if (box) box.checked = on;
-    document.body.classList.toggle("curve-per-persona", on);
+    if (box) box.checked = perPersona;
+    document.body.classList.toggle("curve-per-persona", perPersona);
   }
 
   function applyFilters() {
@@ -143,9 +147,9 @@
   document.addEventListener("change", function (event) {
     if (event.target.matches("select[name=show-persona]")) shownPersona = event.target.value;
     if (event.target.matches("input[name=curve-per-persona]")) {
-      try { localStorage.setItem(perPersonaKey(), event.target.checked ? "1" : "0"); } catch (e) { /* private mode */ }
-      if (!event.target.checked) document.body.classList.remove("curve-per-persona");
-      if (event.target.checked) document.body.classList.add("curve-per-persona");
+      perPersona = event.target.checked;
+      try { localStorage.setItem(perPersonaKey(), perPersona ? "1" : "0"); } catch (e) { /* private mode: this page only */ }
+      applyCurvePersonas();
     }
     if (event.target.matches("input[name=show-kind], select[name=highlight-channel], select[name=show-persona]")) applyFilters();
   });
