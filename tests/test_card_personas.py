@@ -4,6 +4,7 @@ row does to the tags and how undo brings them back, the history's sentences, the
 page's chips and filter, the curve's persona lines, and the JSON format's "personas"."""
 
 import json
+import re
 
 from django.core.exceptions import ValidationError
 from django.utils import translation
@@ -329,3 +330,18 @@ class VersionPageTests(PersonaCardTestCase):
 
         shot = document_snapshot(version.snapshot)
         self.assertEqual([(line.name, p.persona_averages) for line in shot.persona_lines for p in shot.phases[:1]], [("Jürgen", (2.0,))])
+
+
+class LocalisedCurveTests(PersonaCardTestCase):
+    def test_the_persona_lines_coordinates_stay_numbers_in_german(self):
+        self.card.emotion = 1
+        self.card.save()
+        create_card(self.owner, self.phases[1], title="Vergleich", emotion=-1)
+        set_card_personas(self.owner, self.card, [self.sanne.pk])
+        set_card_personas(self.owner, Card.objects.get(title="Vergleich"), [self.sanne.pk])
+        self.client.cookies["django_language"] = "de"
+        html = self.client.get(self.board_url(), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+        self.assertIn("Pro Persona", html)
+        line = re.search(r'<polyline class="curve-persona-line" points="([^"]+)"/>', html).group(1)
+        self.assertRegex(line, r"^\d+(\.\d+)?,\d+(\.\d+)? \d+(\.\d+)?,\d+(\.\d+)?$")
+        self.assertIn("Sanne de Vries in Awareness: Durchschnitt 1.0", html)  # as the curve's own points write it
