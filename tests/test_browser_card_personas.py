@@ -59,4 +59,6 @@ class CardPersonaTests(live.TwoPeopleTestCase):
         bert.locator(".curve-persona-toggle").click()
         expect(line).to_be_visible()
         expect(bert.locator(".curve-persona-legend")).to_contain_text("Sanne de Vries")
+        bert.locator("select[name=show-persona]").select_option(label="Sanne de Vries")
+        expect(line).to_have_class("curve-persona is-shown")  # her line stands out while filtering
         expect(anna.locator(f'#emotion-curve .curve-persona[data-persona="{sanne.pk}"]')).to_be_hidden()

@@ -141,6 +141,10 @@
       card.classList.toggle("filtered-out", (!!kind && !card.classList.contains("kind-" + kind)) || !theirs);
       card.classList.toggle("highlighted", !!channel && card.dataset.channel === channel);
     });
+    // The filtered persona's line stands out on the curve; the others step back.
+    document.querySelectorAll("#emotion-curve .curve-persona").forEach(function (line) {
+      line.classList.toggle("is-shown", !!persona && line.dataset.persona === persona);
+    });
     applyCurvePersonas();
   }
 
