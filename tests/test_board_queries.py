@@ -12,14 +12,15 @@ def document(phases, cards_per_phase):
         "format": FORMAT,
         "title": f"{phases} x {cards_per_phase}",
         "language": "en",
-        "personas": [{"name": "Sanne"}],
+        "personas": [{"name": "Sanne"}, {"name": "Jürgen"}],
         "phases": [
             {
                 "name": f"Phase {p}",
                 "segment": "buyer" if p < phases // 2 else "customer",
                 "color": "#4f7cff",
                 "cards": [
-                    {"title": f"Card {p}.{c}", "note": "n", "channel": "website", "emotion": c % 5 - 2, "kind": "pain"}
+                    {"title": f"Card {p}.{c}", "note": "n", "channel": "website", "emotion": c % 5 - 2, "kind": "pain",
+                     "personas": [[0], [1], [0, 1], []][c % 4]}  # chips, and a persona line each
                     for c in range(cards_per_phase)
                 ],
             }

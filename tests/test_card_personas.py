@@ -345,3 +345,16 @@ class LocalisedCurveTests(PersonaCardTestCase):
         line = re.search(r'<polyline class="curve-persona-line" points="([^"]+)"/>', html).group(1)
         self.assertRegex(line, r"^\d+(\.\d+)?,\d+(\.\d+)? \d+(\.\d+)?,\d+(\.\d+)?$")
         self.assertIn("Sanne de Vries in Awareness: Durchschnitt 1.0", html)  # as the curve's own points write it
+
+
+class RowUndoTests(PersonaCardTestCase):
+    def test_a_deleted_row_comes_back_with_its_cards_personas(self):
+        from journeyboard.boards.models import Row
+        from journeyboard.boards.rows import create_row, delete_row
+
+        row = create_row(self.owner, self.board, "Backstage")
+        card = create_card(self.owner, self.phase, row=row, title="Pick and pack")
+        set_card_personas(self.owner, card, [self.sanne.pk])
+        delete_row(self.editor, Row.objects.get(pk=row.pk))
+        self.assertEqual(self.undo().status_code, 200)
+        self.assertEqual(tags(Card.objects.get(title="Pick and pack")), ["Sanne de Vries"])
