@@ -12,14 +12,15 @@ def document(phases, cards_per_phase):
         "format": FORMAT,
         "title": f"{phases} x {cards_per_phase}",
         "language": "en",
-        "personas": [{"name": "Sanne"}],
+        "personas": [{"name": "Sanne"}, {"name": "Jürgen"}],
         "phases": [
             {
                 "name": f"Phase {p}",
                 "segment": "buyer" if p < phases // 2 else "customer",
                 "color": "#4f7cff",
                 "cards": [
-                    {"title": f"Card {p}.{c}", "note": "n", "channel": "website", "emotion": c % 5 - 2, "kind": "pain"}
+                    {"title": f"Card {p}.{c}", "note": "n", "channel": "website", "emotion": c % 5 - 2, "kind": "pain",
+                     "personas": [[0], [1], [0, 1], []][c % 4]}  # chips, and a persona line each
                     for c in range(cards_per_phase)
                 ],
             }
@@ -49,6 +50,7 @@ class BoardQueryCountTests(BaseTestCase):
         self.login(self.owner)
         # session, user, membership+board, voting round (the voting bar and card badges),
         # the boards linked as present and future states, emotion round (its bar, card badges
-        # and the room's curve), phases, rows, cards (with authors), personas (side panel)
-        with self.assertNumQueries(10):
+        # and the room's curve), phases, rows, the cards' personas (their chips and the
+        # curve's persona lines), cards (with authors), personas (side panel)
+        with self.assertNumQueries(11):
             self.client.get(f"/boards/{board.pk}/")

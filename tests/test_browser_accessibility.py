@@ -11,9 +11,11 @@ bypass it (tests/test_browser_csp.py checks the policy itself).
 import pytest
 
 from journeyboard.boards import timer, voting
+from journeyboard.boards.card_personas import set_card_personas
 from journeyboard.boards.cards import create_card
 from journeyboard.boards.lifecycle import create_board
 from journeyboard.boards.models import Role
+from journeyboard.boards.personas import create_persona
 from journeyboard.boards.sharing import create_link
 from tests.browsing import BrowserTestCase
 
@@ -34,8 +36,10 @@ class AccessibilityTests(BrowserTestCase):
         super().setUp()
         self.board = create_board(self.user, "Webshop journey", template="customer10", language="en")
         phase = self.board.phases.order_by("position").first()
-        create_card(self.user, phase, title="Sees an ad", kind="pain", emotion=-1, channel="social")
+        ad = create_card(self.user, phase, title="Sees an ad", kind="pain", emotion=-1, channel="social")
         create_card(self.user, phase, title="Compare tool", kind="opportunity", emotion=1)
+        # A persona on a card: its chip, the editor's persona boxes, the filter and the curve's switch.
+        set_card_personas(self.user, ad, [create_persona(self.user, self.board, name="Sanne de Vries").pk])
         self.link = create_link(self.user, self.board, Role.EDITOR)
         timer.start(self.user, self.board, 5 * 60)
         voting.start_round(self.user, self.board, 3)

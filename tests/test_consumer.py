@@ -764,7 +764,7 @@ async def test_a_stale_page_gets_the_whole_board(crew, user):
 
     html = await receive_html(a)
     assert oob_swaps(html) == [
-        "#board-body", "#board-title", "#loop-toggle", "#personas", "#persona-count", "#timer", "#lock-banner",
+        "#board-body", "#board-title", "#loop-toggle", "#personas", "#persona-count", "#persona-filter", "#timer", "#lock-banner",
         "#history-tools", "#board-revision",
     ]
     assert revision_of(html, resync=True) == revision

@@ -264,7 +264,7 @@ class GridSnapshotTests(BaseTestCase):
         for i, phase_ in enumerate(self.phases):
             for j, row in enumerate(rows):
                 create_card(self.owner, phase_, row=row, title=f"Card {i}.{j}")
-        with self.assertNumQueries(4):  # rows, phases, their cards, personas
+        with self.assertNumQueries(5):  # rows, phases, their cards, their personas, personas
             shot = board_snapshot(self.board)
         self.assertEqual([row.layer for row in shot.rows], ["customer", "frontstage", "backstage", "support"])
         self.assertEqual([row.line for row in shot.rows], ["", "Line of interaction", "Line of visibility", "Line of internal interaction"])
@@ -277,7 +277,7 @@ class GridSnapshotTests(BaseTestCase):
         other = create_board(self.owner, "One row", template="buyer", language="en", examples=True)
         for row in list(Row.objects.filter(board=other).order_by("position"))[1:]:
             delete_row(self.owner, row)
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(5):
             self.assertEqual(len(board_snapshot(other).rows), 1)
 
     def test_the_line_labels_follow_the_boards_language(self):

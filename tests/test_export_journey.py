@@ -267,7 +267,7 @@ class JourneySnapshotTests(BaseTestCase):
         self.set_kpi(self.phases[5], "Uitval", Decimal("18.5"), Decimal("25"), lower_is_better=True)
         Persona.objects.create(board=self.board, name="Sanne de Vries", role="Forens", color="#12a4b8")
         Persona.objects.create(board=self.board, name="Jürgen", color="#7a5af8")
-        with self.assertNumQueries(4):  # rows, phases, their cards, personas: however many of each
+        with self.assertNumQueries(5):  # rows, phases, their cards, their personas, personas: however many of each
             shot = board_snapshot(self.board)
         self.assertTrue(shot.loop)
         self.assertEqual([(p.initials, p.color) for p in shot.personas], [("SV", "#12a4b8"), ("JÜ", "#7a5af8")])

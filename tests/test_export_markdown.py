@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.utils import timezone
 from markdown_it import MarkdownIt
 
+from journeyboard.boards.card_personas import set_card_personas
 from journeyboard.boards.cards import create_card
 from journeyboard.boards.lifecycle import create_board
 from journeyboard.boards.models import Membership, Role
@@ -47,8 +48,10 @@ class MarkdownExportTests(BaseTestCase):
         self.assertEqual(self.client.get(self.board_url("export.md")).status_code, 302)
 
     def test_the_journey_phase_by_phase_with_touchpoints_personas_and_kpis(self):
-        create_persona(self.owner, self.board, name="Sanne de Vries", role="Commuter", quote="I want to arrive fresh.")
-        create_card(self.owner, self.phases[1], title="Price comparison", note="Cheaper elsewhere.\nShipping costs hurt.", kind="pain", channel="website", emotion=-2)
+        sanne = create_persona(self.owner, self.board, name="Sanne de Vries", role="Commuter", quote="I want to arrive fresh.")
+        jurgen = create_persona(self.owner, self.board, name="Jürgen *Pro*")
+        price = create_card(self.owner, self.phases[1], title="Price comparison", note="Cheaper elsewhere.\nShipping costs hurt.", kind="pain", channel="website", emotion=-2)
+        set_card_personas(self.owner, price, [jurgen.pk, sanne.pk])
         update_phase(self.owner, self.phases[0], kpi_name="Conversion", kpi_value=Decimal("3.2"), kpi_target=Decimal("4"), kpi_unit="%")
         text = self.get().content.decode()
         parsed = tokens(text)
@@ -58,7 +61,11 @@ class MarkdownExportTests(BaseTestCase):
         self.assertIn("**Sanne de Vries**, Commuter: “I want to arrive fresh.”", items)
         self.assertIn("**KPI** Conversion: 3.2 % (target 4 %, off target)", items)
         self.assertIn("**Instagram ad** · Touchpoint · Channel: Advertising / campaign · Emotion: Positive (+1)", items)
-        self.assertIn("**Price comparison** · Pain point · Channel: Website / webshop · Emotion: Very negative (−2)", items)
+        self.assertIn(
+            "**Price comparison** · Pain point · Channel: Website / webshop · Emotion: Very negative (−2)"
+            " · Personas: Sanne de Vries, Jürgen \\*Pro\\*",
+            items,
+        )
         note = next(i for i, t in enumerate(parsed) if t.type == "text" and t.content == "Cheaper elsewhere.")
         self.assertEqual([t.type for t in parsed[note + 1 : note + 3]], ["hardbreak", "text"])
         self.assertEqual(parsed[note + 2].content, "Shipping costs hurt.")

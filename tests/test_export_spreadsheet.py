@@ -15,10 +15,12 @@ from django.utils import timezone
 from django.utils.translation import override
 from openpyxl import Workbook, load_workbook
 
+from journeyboard.boards.card_personas import set_card_personas
 from journeyboard.boards.cards import create_card
 from journeyboard.boards.catalog import EMOTIONS, Channel, Kind, Segment
 from journeyboard.boards.comments import add_comment
 from journeyboard.boards.models import Board, Card, Membership, Phase, Role
+from journeyboard.boards.personas import avatar_colour, create_persona
 from journeyboard.boards.phases import update_phase
 from journeyboard.boards.spreadsheet import HEADER, PHASE_HEADER, _labels, neutralise, spreadsheet_document, unneutralise
 from journeyboard.boards.voting import close_round, start_round, toggle_vote
@@ -127,11 +129,11 @@ class CsvExportTests(SpreadsheetCase):
 
     def test_export_costs_a_constant_number_of_queries(self):
         self.get("export.csv")  # session and user warm
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(6):  # session, user, membership+board, phases, cards, their personas
             self.client.get(self.board_url("export.csv"))
         for i in range(20):
             create_card(self.owner, self.phase, title=f"More {i}")
-        with self.assertNumQueries(5):
+        with self.assertNumQueries(6):
             self.client.get(self.board_url("export.csv"))
 
 
@@ -370,13 +372,16 @@ class BadFileTests(SpreadsheetCase):
         content = workbook_bytes({"cards": [[], [], ["phase", "title", "channel"], ["A", "x", "website"], [], ["A", "y", "fax"]]})
         self.assert_refused(content, "gaps.xlsx", "sheet “cards”, line 6, column C (channel): Unknown channel “fax”.")
 
-    def test_personas_are_refused_for_now(self):
-        # (A second row was refused too until boards had rows: tests/test_rows_json.py.)
-        self.assert_refused(
-            b"phase,row,title,personas\nA,Main,x,\nA,Other,y,\nA,,z,Sanne\n",
-            "rows.csv",
-            "line 4, column D (personas): Cards are not tagged with personas yet",
-        )
+    def test_personas_are_matched_by_name_and_created_in_order(self):
+        content = "phase,title,personas\nA,x,Sanne; Jürgen\nA,y,\nA,z,Jürgen;Amira;Jürgen\n".encode()
+        board = self.imported(self.upload(content, "personas.csv"))
+        self.assertEqual(list(board.personas.values_list("name", "color")), [
+            ("Sanne", avatar_colour(0)), ("Jürgen", avatar_colour(1)), ("Amira", avatar_colour(2)),
+        ])  # fmt: skip
+        tagged = {card.title: sorted(card.personas.values_list("name", flat=True)) for card in Card.objects.filter(phase__board=board)}
+        self.assertEqual(tagged, {"x": ["Jürgen", "Sanne"], "y": [], "z": ["Amira", "Jürgen"]})
+        self.assert_refused(f"phase,title,personas\nA,x,{'n' * 101}\n".encode(), "long.csv",
+                            "line 2, column C (personas): A persona's name has at most 100 characters.")
 
     def test_bad_phases_sheet_cells(self):
         content = workbook_bytes({
@@ -411,3 +416,17 @@ class NeutraliseTests(BaseTestCase):
             with self.subTest(text=text):
                 self.assertEqual(unneutralise(neutralise(text)), text)
                 self.assertNotIn(neutralise(text)[:1], ("=", "+", "-", "@", "\t", "\r"))
+
+
+class PersonaColumnTests(SpreadsheetCase):
+    def test_the_personas_column_goes_out_and_comes_back(self):
+        sanne = create_persona(self.owner, self.board, name="=Sanne, 34")
+        jurgen = create_persona(self.owner, self.board, name="Jürgen")
+        set_card_personas(self.owner, self.card, [sanne.pk, jurgen.pk])
+        text = self.get("export.csv").content.decode("utf-8-sig")
+        self.assertIn("\"'=Sanne, 34; Jürgen\"", text)  # neutralised, and quoted for its comma
+        for path in ("export.csv", "export.xlsx"):
+            with self.subTest(path):
+                board = self.imported(self.upload(self.get(path).content, f"again.{path.split('.')[-1]}"))
+                card = Card.objects.get(phase__board=board, title="Instagram ad")
+                self.assertEqual(list(card.personas.values_list("name", flat=True)), ["=Sanne, 34", "Jürgen"])

@@ -195,6 +195,8 @@ class UndoEveryKindTests(HistoryTestCase):
             # tests/test_rows.py (RowUndoTests)
             "row.created", "row.updated", "row.moved", "row.deleted",
             "board.restored",
+            # tests/test_card_personas.py
+            "card.personas",
         }  # fmt: skip
         self.assertEqual(set(UNDOABLE_KINDS), tested)
 

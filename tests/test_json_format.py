@@ -78,11 +78,11 @@ class ExportTests(JsonTestCase):
 
     def test_query_count_does_not_grow_with_board_size(self):
         # session, user, membership+board, phases, their cards, the last closed emotion
-        # round's ratings, personas
-        with self.assertNumQueries(8):
+        # round's ratings, personas, the cards' personas
+        with self.assertNumQueries(9):
             self.export(self.board)
         big = import_board(self.owner, demo_document())
-        with self.assertNumQueries(8):
+        with self.assertNumQueries(9):
             response = self.export(big)
         self.assertEqual(len(response.json()["phases"]), 10)
 

@@ -139,7 +139,7 @@ class BoardPageChannelTests(BaseTestCase):
         large_count, html = queries(self.board)
         self.assertEqual(small_count, large_count)
         self.assertEqual(len(footers(html)[self.phases[1].pk][2]), len(Channel.values))
-        with self.assertNumQueries(3):  # phases with their counts, the rows, and their cards
+        with self.assertNumQueries(4):  # phases with their counts, the rows, their cards and their cards' personas
             load_phases(self.board)
         with self.assertNumQueries(1):
             lane_tallies(counted=[p.pk for p in self.phases], channelled=[p.pk for p in self.phases])

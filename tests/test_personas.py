@@ -344,8 +344,8 @@ class BoardPagePersonaTests(BaseTestCase):
             counts.append(len(captured))
         self.assertEqual(counts[0], counts[1])
         # session, user, membership+board, voting round, emotion round, linked boards, phases,
-        # rows, cards, personas
-        with self.assertNumQueries(10):
+        # rows, the cards' personas, cards, personas
+        with self.assertNumQueries(11):
             response = self.page(many)
         self.assertEqual(len(persona_order(response.content.decode())), 9)
 
@@ -478,7 +478,7 @@ async def test_a_persona_change_reaches_the_other_pages(crew):
     edit = f'hx-get="/boards/{crew.board.pk}/personas/{sanne.pk}/edit/"'
     for ws in (viewer, owner):
         html = await receive_html(ws)
-        assert oob_swaps(html) == ["#personas", "#persona-count", "#board-revision"]
+        assert oob_swaps(html) == ["#personas", "#persona-count", "#persona-filter", "#board-revision"]
         assert revision_of(html) == revision
         assert f'id="persona-{sanne.pk}"' in html and "Commuter" in html and ">1</span>" in html
         # Rendered for the role: only writers get the editor and the add form.
@@ -495,7 +495,7 @@ async def test_a_persona_change_reaches_the_other_pages(crew):
     await change(delete_persona, crew.owner, sanne)
     for ws in (origin, viewer, owner):
         html = await receive_html(ws)
-        assert oob_swaps(html) == ["#personas", "#persona-count", "#board-revision"]
+        assert oob_swaps(html) == ["#personas", "#persona-count", "#persona-filter", "#board-revision"]
         assert f'id="persona-{sanne.pk}"' not in html and ">0</span>" in html
     await quiet(origin, viewer, owner)
     await close_all(origin, viewer, owner)

@@ -241,7 +241,7 @@ class GridQueryCountTests(BoardChangeTestCase):
         self.login(self.owner)
         small, large = board(2, 2, 1), board(8, 10, 24)
         for grid in (small, large):
-            with self.subTest(rows=grid.title), self.assertNumQueries(10):  # as tests/test_board_queries.py
+            with self.subTest(rows=grid.title), self.assertNumQueries(11):  # as tests/test_board_queries.py
                 response = self.client.get(f"/boards/{grid.pk}/")
         self.assertContains(response, 'class="row-head layer-', count=8)
         self.assertContains(response, 'class="card kind-touchpoint"', count=10 * 24)

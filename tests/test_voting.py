@@ -413,8 +413,8 @@ class ExportTests(VotingTestCase):
         close_round(self.owner, self.board)
         self.export()  # warm up the session
         # session, user, membership+board, phases, their cards (with the votes), the last
-        # closed emotion round's ratings, personas
-        with self.assertNumQueries(8):
+        # closed emotion round's ratings, personas, the cards' personas
+        with self.assertNumQueries(9):
             data = self.export()
         upload = Client()
         upload.force_login(self.editor)
@@ -427,7 +427,7 @@ class ExportTests(VotingTestCase):
         toggle_vote(self.editor, self.product)
         toggle_vote(self.owner, self.product)
         close_round(self.owner, self.board)
-        with self.assertNumQueries(4):  # rows, phases, their cards (with the votes), personas
+        with self.assertNumQueries(5):  # rows, phases, their cards (with the votes), their personas, personas
             shot = board_snapshot(self.board)
         self.assertEqual([[card.votes for card in phase.cards] for phase in shot.phases], [[0, 0], [2, 0], []])
         lay = layout(shot, scale=1)

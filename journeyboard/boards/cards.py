@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from . import limits
 from .changes import board_change, clamp, fresh, in_order, record, save_positions
-from .models import Card, Phase, Row
+from .models import Card, Persona, Phase, Row
 
 CARD_FIELDS = ("title", "note", "channel", "emotion", "kind")
 # Validating a card checks its fields, not its phase and author: the services read those
@@ -42,10 +42,10 @@ def _snapshot(card):
     return {name: getattr(card, name) for name in CARD_FIELDS}
 
 
-def create_card(actor, phase, position=None, row=None, **fields):
+def create_card(actor, phase, position=None, row=None, personas=(), **fields):
     """Append a card to the end of a cell (`phase` × `row`, by default the board's first
     row), or put it at `position` (0-based, clamped): undoing a deletion puts the card back
-    where it was."""
+    where it was, with those of its `personas` (ids) that are still on the board."""
     with board_change(phase.board_id) as board:
         phase = fresh(Phase.objects.filter(board=board), phase.pk)
         row = board_row(board, row)
@@ -58,7 +58,12 @@ def create_card(actor, phase, position=None, row=None, **fields):
         if card.position < count:  # make room: positions stay gap-free
             cell.filter(position__gte=card.position).update(position=F("position") + 1)
         card.save()
-        record(board, actor, "card.created", card=card.pk, phase=phase.pk, row=row.pk, after=_snapshot(card))
+        after = _snapshot(card)
+        if personas:
+            tagged = list(Persona.objects.filter(board=board, pk__in=personas).order_by("pk"))
+            card.personas.set(tagged)
+            after["personas"] = [persona.pk for persona in tagged]
+        record(board, actor, "card.created", card=card.pk, phase=phase.pk, row=row.pk, after=after)
     return card
 
 
@@ -140,6 +145,9 @@ def delete_card(actor, card):
     with board_change(card.phase.board_id) as board:
         card = fresh(Card.objects.filter(phase__board=board), card.pk)
         snapshot = _snapshot(card)
+        personas = sorted(card.personas.values_list("pk", flat=True))
+        if personas:  # for undo: the card comes back with them
+            snapshot["personas"] = personas
         card_id, phase_id, row_id, position = card.pk, card.phase_id, card.row_id, card.position
         card.delete()
         save_positions(Card, _cell(phase_id, row_id))

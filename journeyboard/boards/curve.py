@@ -2,7 +2,9 @@
 line that breaks where a phase has no emotions (nothing to average is not "neutral").
 
 Beside it, once an emotion round has results to show (boards/ratings.py), a second, dashed
-line: the room's average rating per phase."""
+line: the room's average rating per phase. And one line per persona tagged on cards (the
+first PERSONA_LINES of them in the board's order): the average emotion of that persona's
+cards per phase, in the persona's colour; the page shows them on request."""
 
 from dataclasses import dataclass
 
@@ -10,7 +12,7 @@ from django.db.models import Avg, Count, Q
 
 from journeyboard import theme
 
-from .models import Phase
+from .models import Card, Persona, Phase
 from .ratings import room_moods
 
 # The lanes' geometry, as the page's CSS (theme.css: --lane-w, --gap) and the export have it.
@@ -18,6 +20,8 @@ LANE_WIDTH = theme.LANE_WIDTH
 LANE_GAP = theme.LANE_GAP
 HEIGHT = 76
 PAD = 14  # room above +2 and below -2 for the points and their labels
+# More lines than this tangle into noise; the others' cards still filter and show their chips.
+PERSONA_LINES = 5
 
 
 @dataclass
@@ -52,12 +56,53 @@ def level_y(value):
     return round(middle - value * (middle - PAD) / 2, 1)
 
 
+def persona_tags(**where):
+    """(card id, phase id, emotion, persona id, name, colour) of every tag of the cards
+    that `where` selects (e.g. card__phase__board=board), in persona order: one query."""
+    tags = Card.personas.through.objects.filter(**where).order_by("persona_id", "card_id")
+    return list(tags.values_list("card_id", "card__phase_id", "card__emotion", "persona_id", "persona__name", "persona__color"))
+
+
+@dataclass
+class PersonaLine:
+    persona: Persona  # its name, colour and initials
+    lines: list  # SVG polyline point lists, as `_lines`
+    points: list  # [(phase name, x, y, average)] where the persona's cards have an emotion
+
+
+def persona_lines(points, tags):
+    """One line per persona tagged on cards (`tags` as persona_tags gives them), the first
+    PERSONA_LINES in the board's order, each through the average emotion of its cards per
+    phase (points: the curve's, for the phases' places); and how many more there are."""
+    personas, sums = {}, {}
+    for _card, phase_id, emotion, persona_id, name, color in tags:
+        personas.setdefault(persona_id, Persona(pk=persona_id, name=name, color=color))
+        if emotion is not None:
+            total = sums.setdefault((persona_id, phase_id), [0, 0])
+            total[0] += emotion
+            total[1] += 1
+    shown = sorted(personas)[:PERSONA_LINES]
+    result = []
+    for persona_id in shown:
+        where = []
+        for point in points:
+            total = sums.get((persona_id, point.phase_id))
+            average = total[0] / total[1] if total else None
+            where.append(None if average is None else (point.name, point.x, level_y(average), round(average, 1)))
+        runs = _runs([None if w is None else f"{w[1]:g},{w[2]:g}" for w in where])
+        result.append(PersonaLine(personas[persona_id], runs, [w for w in where if w is not None]))
+    return result, len(personas) - len(shown)
+
+
 def emotion_curve(board, phases=None):
-    """The curve of a board; from `phases` annotated with MOODS when the caller has them."""
+    """The curve of a board; from `phases` annotated with MOODS (and carrying their
+    `persona_tags`, as rendering.load_phases gives them) when the caller has them."""
     if phases is None:
         moods = phase_moods(board)
+        tags = persona_tags(card__phase__board=board)
     else:
         moods = [(p.pk, p.name, p.average, p.positive, p.negative) for p in phases]
+        tags = [tag for p in phases for tag in getattr(p, "persona_tags", ())]
     points = [
         Point(pk, name, x=i * (LANE_WIDTH + LANE_GAP) + LANE_WIDTH / 2, y=None if avg is None else level_y(avg),
               average=None if avg is None else round(avg, 1), positive=pos, negative=neg)
@@ -68,9 +113,12 @@ def emotion_curve(board, phases=None):
         average = room.get(point.phase_id)
         if average is not None:
             point.room_y, point.room_average = level_y(average), round(average, 1)
+    lines, unshown = persona_lines(points, sorted(tags, key=lambda tag: tag[3]))
     return {
         "points": points,
         "lines": polylines(points),
+        "persona_lines": [line for line in lines if line.points],
+        "personas_unshown": unshown,
         "room_lines": polylines(points, "room_y"),
         "has_room": any(p.room_y is not None for p in points),
         "width": max(0, len(points) * (LANE_WIDTH + LANE_GAP) - LANE_GAP),
@@ -85,13 +133,17 @@ def emotion_curve(board, phases=None):
 
 def polylines(points, height="y"):
     """SVG polyline point lists, one per run of neighbouring phases that have a point."""
+    return _runs([None if getattr(p, height) is None else f"{p.x:g},{getattr(p, height):g}" for p in points])
+
+
+def _runs(coordinates):
+    """"x,y" strings (None where a phase has no point) joined into runs of two or more."""
     runs, run = [], []
-    for point in points:
-        y = getattr(point, height)
-        if y is None:
+    for xy in coordinates:
+        if xy is None:
             runs.append(run)
             run = []
         else:
-            run.append(f"{point.x:g},{y:g}")
+            run.append(xy)
     runs.append(run)
     return [" ".join(run) for run in runs if len(run) > 1]

@@ -113,6 +113,16 @@ KINDS = _kinds(
         undo="history.UNEDIT_CARD",
         describe="timeline.card_updated",
     ),
+    # The card's personas set anew (card_personas.py): before and after are persona ids,
+    # `names` those of after, for the history panel.
+    EventKind(
+        "card.personas",
+        payload=("card", "phase", "title", "before", "after", "names"),
+        render="fragments.card_personas",
+        partials=("card-updated",),
+        undo="history.UNTAG_CARD",
+        describe="timeline.card_personas",
+    ),
     EventKind(
         "card.moved",
         payload=("card", "title", "from_phase", "from_position", "phase", "position"),
@@ -206,8 +216,9 @@ KINDS = _kinds(
     EventKind(
         "persona.created",
         payload=("persona", "after"),
+        optional=("cards",),  # brought back by an undo: the cards it is tagged on again
         render="fragments.personas",
-        partials=("personas",),
+        partials=("personas", "personas-cards"),
         undo="history.UNCREATE_PERSONA",
         describe="timeline.persona_created",
     ),
@@ -215,15 +226,16 @@ KINDS = _kinds(
         "persona.updated",
         payload=("persona", "before", "after"),
         render="fragments.personas",
-        partials=("personas",),
+        partials=("personas", "personas-cards"),
         undo="history.UNEDIT_PERSONA",
         describe="timeline.persona_updated",
     ),
     EventKind(
         "persona.deleted",
         payload=("persona", "before"),
+        optional=("cards",),  # the cards it was tagged on (its tags go with it)
         render="fragments.personas",
-        partials=("personas",),
+        partials=("personas", "personas-cards"),
         undo="history.UNDELETE_PERSONA",
         describe="timeline.persona_deleted",
     ),

@@ -85,6 +85,8 @@ def card_created(board, data):
     card = _card_in_cell(board, data["card"])
     if card is None:
         return None
+    if not data["after"].get("personas"):
+        card.chips = []  # a new card has no personas (one put back by undo may): no query for them
     tallies = _altered(board, [card.phase_id], None, card_state(card))
     row = Row(pk=card.row_id, position=card.row_position)
     row.first = card.row_position == 0
@@ -104,6 +106,14 @@ def card_updated(board, data):
         return None
     before, after = (_state(data["phase"], data[side]) for side in ("before", "after"))
     return "card-updated", {"card": card, **_altered(board, (), before, after)}
+
+
+def card_personas(board, data):
+    # The card with its chips; the curve too when the card has an emotion (a persona's line moved).
+    card = _card(board, data["card"])
+    if card is None:
+        return None
+    return "card-updated", {"card": card, **lane_tallies(), **_curve(board, card.emotion is not None)}
 
 
 def _state(phase_id, snapshot):
@@ -159,8 +169,23 @@ def members(board, data):
 
 def personas(board, data):
     # The whole panel, not the one persona: personas are few, and it keeps the order and
-    # the empty state right whatever else happened meanwhile.
-    return "personas", {"personas": personas_of(board)}
+    # the empty state right whatever else happened meanwhile. A persona that was on cards
+    # (renamed, recoloured, deleted, brought back) changes their chips and the curve's
+    # lines too: the board body comes along then.
+    context = {"personas": personas_of(board)}
+    if data.get("cards") or (_chip_changed(data) and _on_cards(data["persona"])):
+        return "personas-cards", {**context, **board_data(board)}
+    return "personas", context
+
+
+def _chip_changed(data):
+    """A persona edit that changes what its chips and curve line show: its name or colour."""
+    before, after = data.get("before", {}), data.get("after")
+    return bool(after) and any(before.get(name) != after.get(name) for name in ("name", "color"))
+
+
+def _on_cards(persona_id):
+    return Card.personas.through.objects.filter(persona_id=persona_id).exists()
 
 
 def timer(board, data):

@@ -41,6 +41,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from .card_personas import set_card_personas
 from .cards import CARD_FIELDS, create_card, delete_card, move_card, update_card
 from .changes import board_change, reverting
 from .events import UNDOABLE_KINDS, known
@@ -156,6 +157,16 @@ def _unimported(data, ids, board_id):
     return touched | {("phase", ids.resolve("phase", pk), CONTENTS) for pk in lanes}
 
 
+def _card_personas(data, ids, board_id):
+    return {("card", ids.resolve("card", data["card"]), "personas")}
+
+
+def _persona_whole(data, ids, board_id):
+    # A persona that comes or goes takes its tags along: it changes those cards' personas.
+    cards = {("card", ids.resolve("card", pk), "personas") for pk in data.get("cards", ())}
+    return {("persona", ids.resolve("persona", data["persona"]), WHOLE), *cards}
+
+
 def _card_emotions(data, ids, board_id):
     return {("card", ids.resolve("card", card), "emotion") for card, _before, _after in data["cards"]}
 
@@ -222,11 +233,20 @@ def _uncreate_card(actor, board, data, ids):
 def _undelete_card(actor, board, data, ids):
     fields = {name: data["before"][name] for name in CARD_FIELDS}
     row = _row(board, ids, data["row"]) if isinstance(data.get("row"), int) else None
-    create_card(actor, _phase(board, ids, data["phase"]), position=data["position"], row=row, **fields)
+    personas = [ids.resolve("persona", pk) for pk in data["before"].get("personas", ())]
+    create_card(actor, _phase(board, ids, data["phase"]), position=data["position"], row=row, personas=personas, **fields)
 
 
 def _unedit_card(actor, board, data, ids):
     update_card(actor, _card(board, ids, data["card"]), **_earlier(data))
+
+
+def _untag_card(actor, board, data, ids):
+    # The personas it had, as they are now (one deleted and brought back has a new id);
+    # one deleted meanwhile stays deleted.
+    wanted = {ids.resolve("persona", pk) for pk in data["before"]}
+    present = Persona.objects.filter(board=board, pk__in=wanted).values_list("pk", flat=True)
+    set_card_personas(actor, _card(board, ids, data["card"]), present)
 
 
 def _unmove_card(actor, board, data, ids):
@@ -240,7 +260,8 @@ def _uncreate_phase(actor, board, data, ids):
 
 def _undelete_phase(actor, board, data, ids):
     cards = [
-        {**{name: card[name] for name in CARD_FIELDS}, "row": ids.resolve("row", card["row"]) if "row" in card else None}
+        {**{name: card[name] for name in CARD_FIELDS}, "row": ids.resolve("row", card["row"]) if "row" in card else None,
+         "personas": [ids.resolve("persona", pk) for pk in card.get("personas", ())]}
         for card in data["deleted_cards"]
     ]
     restore_phase(actor, board, data["before"], data["position"], cards)
@@ -259,7 +280,11 @@ def _uncreate_row(actor, board, data, ids):
 
 
 def _undelete_row(actor, board, data, ids):
-    cards = [{**{name: card[name] for name in CARD_FIELDS}, "phase": ids.resolve("phase", card["phase"])} for card in data["deleted_cards"]]
+    cards = [
+        {**{name: card[name] for name in CARD_FIELDS}, "phase": ids.resolve("phase", card["phase"]),
+         "personas": [ids.resolve("persona", pk) for pk in card.get("personas", ())]}
+        for card in data["deleted_cards"]
+    ]
     restore_row(actor, board, data["before"], data["position"], cards)
 
 
@@ -276,8 +301,10 @@ def _uncreate_persona(actor, board, data, ids):
 
 
 def _undelete_persona(actor, board, data, ids):
-    # Personas are listed in the order they were added: one brought back comes last.
-    create_persona(actor, board, **data["before"])
+    # Personas are listed in the order they were added: one brought back comes last, on
+    # the cards it was tagged on that are still there.
+    cards = [ids.resolve("card", pk) for pk in data.get("cards", ())]
+    create_persona(actor, board, cards=cards, **data["before"])
 
 
 def _unedit_persona(actor, board, data, ids):
@@ -363,6 +390,7 @@ class Undoable:
 UNCREATE_CARD = Undoable(_always, _card_whole, _uncreate_card)
 UNEDIT_CARD = Undoable(_changes_something, _fields_of("card"), _unedit_card)
 UNMOVE_CARD = Undoable(_moved, _card_move, _unmove_card)
+UNTAG_CARD = Undoable(lambda data: data["before"] != data["after"], _card_personas, _untag_card)
 UNDELETE_CARD = Undoable(_has("position"), _card_whole, _undelete_card)
 UNCREATE_PHASE = Undoable(_always, _phase_whole, _uncreate_phase)
 UNEDIT_PHASE = Undoable(_changes_something, _fields_of("phase"), _unedit_phase)
@@ -372,9 +400,9 @@ UNCREATE_ROW = Undoable(_always, _row_whole, _uncreate_row)
 UNEDIT_ROW = Undoable(_changes_something, _fields_of("row"), _unedit_row)
 UNMOVE_ROW = Undoable(_moved, _row_move, _unmove_row)
 UNDELETE_ROW = Undoable(_has("position", "deleted_cards"), _row_whole, _undelete_row)
-UNCREATE_PERSONA = Undoable(_always, _whole("persona"), _uncreate_persona)
+UNCREATE_PERSONA = Undoable(_always, _persona_whole, _uncreate_persona)
 UNEDIT_PERSONA = Undoable(_changes_something, _fields_of("persona"), _unedit_persona)
-UNDELETE_PERSONA = Undoable(_always, _whole("persona"), _undelete_persona)
+UNDELETE_PERSONA = Undoable(_always, _persona_whole, _undelete_persona)
 UNEDIT_BOARD = Undoable(_changes_something, _board_fields, _unedit_board)
 UNIMPORT_CARDS = Undoable(_always, _imported, _unimport_cards)
 REIMPORT_CARDS = Undoable(_always, _unimported, _reimport_cards)

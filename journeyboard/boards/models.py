@@ -158,6 +158,9 @@ class Card(models.Model):
         validators=[MinValueValidator(EMOTION_MIN), MaxValueValidator(EMOTION_MAX)],
     )
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.TOUCHPOINT)
+    # Whose touchpoint it is: any of its board's personas (boards/card_personas.py keeps them
+    # on the same board). Deleting a persona removes its tags.
+    personas = models.ManyToManyField("Persona", related_name="cards", blank=True, verbose_name=_("personas"))
     position = models.PositiveIntegerField(default=0)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -193,6 +196,14 @@ class Card(models.Model):
     @property
     def note_preview(self):
         return note_preview(self.note)
+
+    @property
+    def persona_chips(self):
+        """The card's personas for its chips, in the board's order: those set by whoever
+        loaded the card (`chips`), else read (one query); none for an unsaved card."""
+        if not hasattr(self, "chips"):  # read once: the partial asks twice (chips, data-personas)
+            self.chips = list(self.personas.order_by("pk")) if self.pk else []
+        return self.chips
 
 
 def note_preview(note):

@@ -1,5 +1,6 @@
 """Personas: the people whose journey a board maps. Create, edit and delete."""
 
+from .card_personas import tag_cards
 from .changes import board_change, fresh, record
 from .models import Persona
 
@@ -29,8 +30,10 @@ def _check_fields(fields):
         raise ValueError(f"not editable persona fields: {sorted(unknown)}")
 
 
-def create_persona(actor, board, **fields):
-    """Add a persona; without a colour it takes the next one of the avatar palette."""
+def create_persona(actor, board, cards=(), **fields):
+    """Add a persona; without a colour it takes the next one of the avatar palette. With
+    `cards` (ids), it is tagged on those that are cards of the board: a deleted persona
+    brought back by undo gets its cards back."""
     _check_fields(fields)
     color = fields.pop("color", "")
     with board_change(board.pk) as board:
@@ -38,7 +41,8 @@ def create_persona(actor, board, **fields):
         persona = Persona(board=board, color=color or avatar_colour(count), **fields)
         persona.full_clean()
         persona.save()
-        record(board, actor, "persona.created", persona=persona.pk, after=_snapshot(persona))
+        tagged = {"cards": tag_cards(board, persona, cards)} if cards else {}
+        record(board, actor, "persona.created", persona=persona.pk, after=_snapshot(persona), **tagged)
     return persona
 
 
@@ -59,5 +63,8 @@ def delete_persona(actor, persona):
     with board_change(persona.board_id) as board:
         persona = fresh(Persona.objects.filter(board=board), persona.pk)
         persona_id, snapshot = persona.pk, _snapshot(persona)
+        # Its tags go with it; the event keeps which cards had it, for undo.
+        cards = sorted(persona.cards.values_list("pk", flat=True))
         persona.delete()
-        record(board, actor, "persona.deleted", persona=persona_id, before=snapshot)
+        tagged = {"cards": cards} if cards else {}
+        record(board, actor, "persona.deleted", persona=persona_id, before=snapshot, **tagged)

@@ -8,6 +8,7 @@ from django.db.models import F
 from . import limits
 from .cards import CARD_FIELDS
 from .catalog import palette_colour
+from .card_personas import retag, with_personas
 from .changes import board_change, clamp, fresh, in_order, record, save_positions
 from .models import Card, Phase, Row, first_row_id
 
@@ -75,7 +76,7 @@ def delete_phase(actor, phase):
     with board_change(phase.board_id) as board:
         phase = fresh(Phase.objects.filter(board=board), phase.pk)
         phase_id, snapshot, position = phase.pk, _snapshot(phase), phase.position
-        cards = list(phase.cards.order_by("row__position", "row_id", "position", "pk").values("id", "row", *CARD_FIELDS))
+        cards = with_personas(list(phase.cards.order_by("row__position", "row_id", "position", "pk").values("id", "row", *CARD_FIELDS)))
         phase.delete()
         save_positions(Phase, _phases(board.pk))
         record(
@@ -109,13 +110,14 @@ def restore_phase(actor, board, fields, position, cards):
             rows = [first_row_id(board.pk)]
         restored, cells = [], Counter()
         for card in cards:
-            fields = {name: value for name, value in card.items() if name != "row"}
+            fields = {name: value for name, value in card.items() if name not in ("row", "personas")}
             row_id = card.get("row") if card.get("row") in rows else rows[0]
             restored.append(Card(phase=phase, row_id=row_id, author=actor, position=cells[row_id], **fields))
             cells[row_id] += 1
         for card in restored:
             card.full_clean()
         Card.objects.bulk_create(restored)
+        retag(board, restored, [card.get("personas", ()) for card in cards])
         new_ids = [card.pk for card in restored]
         record(board, actor, "phase.created", phase=phase.pk, after=_snapshot(phase), cards=new_ids)
     return phase

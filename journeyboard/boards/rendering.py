@@ -13,10 +13,10 @@ from django.utils.functional import SimpleLazyObject
 from .access import can_write
 from .badged import badged_cards
 from .catalog import EMOTIONS, LAYER_LINES, Channel, Kind, Layer, Segment, label
-from .curve import MOODS, emotion_curve
+from .curve import MOODS, emotion_curve, persona_tags
 from .loop import loop_arrow
 from .forms import CardForm, PhaseCreateForm
-from .models import Card, Membership, Phase, Row, note_preview
+from .models import Card, Membership, Persona, Phase, Row, note_preview
 from .ratings import rating_state
 from .voting import voting_state
 
@@ -121,8 +121,9 @@ def load_phases(board, only=None, all_cards=False, rows=None):
     """Phases in order (or just phase `only`, an id or a list of ids), each with its card
     count, its cards per channel (`channels`, see phase_channels), `cells` (one per row of
     the board, each listing its first LANE_PAGE cards, all with `all_cards`, as CardRows)
-    and `shown_cards` (those of every cell): three queries whatever the board's size.
-    `board.grid_rows` is set to the board's rows."""
+    and `shown_cards` (those of every cell), each card with its `persona_chips`, and each
+    phase with its cards' `persona_tags` (curve.persona_tags, for the curve's persona lines):
+    four queries whatever the board's size. `board.grid_rows` is set to the board's rows."""
     phases = Phase.objects.filter(board=board).order_by("position", "pk")
     phases = phases.annotate(card_count=Count("cards"), channel_list=ChannelList("cards__channel"), **MOODS)
     if isinstance(only, (list, tuple, set)):
@@ -136,6 +137,10 @@ def load_phases(board, only=None, all_cards=False, rows=None):
     if not all_cards:
         cards = cards.filter(position__lt=LANE_PAGE)
     values = cards.order_by("position", "pk").values(*CARD_SHOWN, "comment_count", "vote_count")
+    tags = persona_tags(card__phase_id__in=[phase.pk for phase in phases])
+    chips, tags_of = _chips(tags), defaultdict(list)
+    for tag in tags:
+        tags_of[tag[1]].append(tag)
     by_cell = defaultdict(list)
     for value in values:
         # Ids and catalog values need no escaping: given as safe strings, the template
@@ -143,12 +148,23 @@ def load_phases(board, only=None, all_cards=False, rows=None):
         value["pk"] = mark_safe(value["id"])
         value["kind"] = _SAFE_VALUES.get(value["kind"], value["kind"])
         value["channel"] = _SAFE_VALUES.get(value["channel"], value["channel"])
+        value["persona_chips"] = chips.get(value["id"], ())
         by_cell[value["phase_id"], value["row_id"]].append(CardRow(value))
     for phase in phases:
         phase.cells = [Cell(phase.pk, row, by_cell[phase.pk, row.pk]) for row in rows]
         phase.shown_cards = [card for cell in phase.cells for card in cell.cards]
         phase.channels = phase_channels(phase)  # the lane footer
+        phase.persona_tags = tags_of[phase.pk]
     return phases
+
+
+def _chips(tags):
+    """{card id: [Persona]} from curve.persona_tags, one Persona per persona (name, colour)."""
+    personas, chips = {}, defaultdict(list)
+    for card_id, _phase, _emotion, persona_id, name, color in tags:
+        persona = personas.setdefault(persona_id, Persona(pk=persona_id, name=name, color=color))
+        chips[card_id].append(persona)
+    return chips
 
 
 def channel_tally(counts):

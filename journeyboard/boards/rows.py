@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from . import limits
 from .cards import CARD_FIELDS
+from .card_personas import retag, with_personas
 from .changes import board_change, clamp, fresh, in_order, record, save_positions
 from .models import ROW_COLOUR, Card, Phase, Row
 
@@ -76,9 +77,9 @@ def delete_row(actor, row):
         if Row.objects.filter(board=board).count() <= 1:
             raise ValidationError(_("A board keeps at least one row."))
         row_id, snapshot, position = row.pk, _snapshot(row), row.position
-        cards = list(
+        cards = with_personas(list(
             row.cards.order_by("phase__position", "phase_id", "position", "pk").values("id", "phase", *CARD_FIELDS)
-        )
+        ))
         row.delete()
         save_positions(Row, _rows(board.pk))
         record(
@@ -112,5 +113,6 @@ def restore_row(actor, board, fields, position, cards):
         for card in restored:
             card.full_clean(exclude=["phase", "row", "author"])
         Card.objects.bulk_create(restored)
+        retag(board, restored, [card.get("personas", ()) for card in cards])
         record(board, actor, "row.created", row=row.pk, after=_snapshot(row), cards=[card.pk for card in restored])
     return row

@@ -13,8 +13,9 @@ The columns, in any order on import (`phase` and `title` are required, the other
 - `row`: the name of the card's row. Rows are matched by name and created (in the customer
   layer) in the order they first appear; an empty `row` is the row named as every board's
   first one in the board's language ("Touchpoints"), which is also what the export leaves
-  empty on a board of that one row. `personas`: cards are not tagged with personas yet, so
-  it stays empty.
+  empty on a board of that one row. `personas`: the names of the card's personas, separated
+  by PERSONA_SEPARATOR; personas are matched by name and created in the order they first
+  appear (in the avatar palette's colours).
   `votes` and `comments` are a record of the workshop the file came from and are ignored.
 - Formulas are refused: a CSV cell starting with =, +, - or @ (other than a number in a
   number column), and a cell an XLSX stores as a formula (its text cells are text, as the
@@ -42,10 +43,11 @@ from django.utils.translation import ngettext
 
 from . import limits
 from .catalog import EMOTIONS, FIRST_ROW_NAMES, LANGUAGE_CODES, Channel, Kind, Segment, palette_colour
-from .models import TITLE_MAX, Card, Phase
+from .models import TITLE_MAX, Card, Persona, Phase
 from .transfer import FORMAT, import_board
 
 HEADER = ("phase", "row", "position", "title", "note", "channel", "emotion", "kind", "personas", "votes", "comments")
+PERSONA_SEPARATOR = "; "  # between a card's personas in the `personas` column
 PHASE_HEADER = ("phase", "segment", "colour", "kpi", "kpi_value", "kpi_target", "kpi_unit", "kpi_lower_is_better")
 CARDS_SHEET, PHASES_SHEET = "cards", "phases"
 # A board of one row named as boards start leaves the `row` column empty (as before rows).
@@ -97,14 +99,15 @@ def spreadsheet_document(name, raw, language=None):
         _phases_from(phases_table, phases, problems)
     language = _language(language)
     rows = {}  # name -> index, in order of appearance
-    _cards_from(cards_table, phases, rows, FIRST_ROW_NAMES[language], problems)
+    personas = {}  # name -> index, in order of appearance
+    _cards_from(cards_table, phases, rows, personas, FIRST_ROW_NAMES[language], problems)
     problems.raise_if_any()
     return {
         "format": FORMAT,
         "title": _title(name),
         "description": "",
         "language": language,
-        "personas": [],
+        "personas": [{"name": persona} for persona in personas],
         "rows": [{"name": row, "layer": "customer"} for row in rows or [FIRST_ROW_NAMES[language]]],
         "phases": [_without_order(phase) for phase in phases.values()],
     }
@@ -474,7 +477,21 @@ def _decimal(number):
     return None if number is None else Decimal(str(number))
 
 
-def _cards_from(table, phases, rows, first_row, problems):
+def _persona_indexes(line, personas):
+    """The card's personas as indexes into `personas` ({name: index}, added to in order of
+    appearance), from the names in its `personas` column."""
+    names = [name.strip() for name in line.text("personas").split(PERSONA_SEPARATOR.strip())]
+    longest = Persona._meta.get_field("name").max_length
+    indexes = set()
+    for name in filter(None, names):
+        if len(name) > longest:
+            line.fail("personas", _("A persona's name has at most %(max)d characters.") % {"max": longest})
+            continue
+        indexes.add(personas.setdefault(name, len(personas)))
+    return sorted(indexes)
+
+
+def _cards_from(table, phases, rows, personas, first_row, problems):
     lines = _lines(table, HEADER, ("phase", "title"), problems)
     for line in lines or ():
         phase_name = line.text("phase", required=True).strip()
@@ -492,11 +509,12 @@ def _cards_from(table, phases, rows, first_row, problems):
             "emotion": line.emotion(),
             "kind": line.choice("kind", "kind", _("Unknown kind “%(value)s”."), Kind.TOUCHPOINT.value),
         }
-        if line.text("personas").strip():
-            line.fail("personas", _("Cards are not tagged with personas yet: leave this column empty."))
+        tagged = _persona_indexes(line, personas)
+        if tagged:
+            card["personas"] = tagged
         for ignored in ("votes", "comments"):
             line.text(ignored)  # a record of the workshop, not imported; but no formulas
-        line.model(Card(**{k: v for k, v in card.items() if k != "row"}), ["phase", "author", "position"], CARD_COLUMNS)
+        line.model(Card(**{k: v for k, v in card.items() if k not in ("row", "personas")}), ["phase", "author", "position"], CARD_COLUMNS)
         if not phase_name:
             continue
         if phase_name not in phases:

@@ -158,6 +158,17 @@ def card_updated(event, names):
     return _("edited “%(card)s”: %(fields)s") % {**title, "fields": _field_labels(Card, fields)}
 
 
+def card_personas(event, names):
+    data = event.data
+    card = data["title"]
+    if not data["after"]:
+        return _("took the personas off “%(card)s”") % {"card": card}
+    personas = ", ".join(f"“{name}”" for name in data["names"])
+    if not data["before"]:
+        return _("tagged “%(card)s” with %(personas)s") % {"card": card, "personas": personas}
+    return _("set the personas of “%(card)s” to %(personas)s") % {"card": card, "personas": personas}
+
+
 def card_moved(event, names):
     data = event.data
     card = data.get("title") or _("a card")

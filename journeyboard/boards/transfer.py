@@ -46,7 +46,10 @@ KPI_PARTS = ("name", "value", "target", "unit", "lower_is_better")
 def export_board(board):
     """The board as a JSON-ready dict; a constant number of queries whatever its size."""
     # Each card's votes in the last closed round ride on the cards' query as a subquery.
+    personas = list(board.personas.all())
+    persona_index = {persona.pk: i for i, persona in enumerate(personas)}
     cards = with_votes(Card.objects.order_by("row__position", "row_id", "position", "pk"), board.pk, closed=True)
+    cards = cards.prefetch_related(Prefetch("personas", Persona.objects.only("pk")))  # one query
     phases = Phase.objects.filter(board=board).prefetch_related(Prefetch("cards", cards)).order_by("position", "pk")
     rows = list(Row.objects.filter(board=board).order_by("position", "pk"))
     index = {row.pk: i for i, row in enumerate(rows)}
@@ -57,25 +60,29 @@ def export_board(board):
         "description": board.description,
         "language": board.language,
         "ambassador_loop": board.ambassador_loop,
-        "personas": [_fields(p, PERSONA_FIELDS) for p in board.personas.all()],
+        "personas": [_fields(p, PERSONA_FIELDS) for p in personas],
         "rows": [_fields(row, ROW_FIELDS) for row in rows],
         "phases": [
             {
                 **_fields(phase, PHASE_FIELDS),
                 "kpi": _kpi(phase),
-                "cards": [_card(card, index[card.row_id], rooms.get(card.pk)) for card in phase.cards.all()],
+                "cards": [_card(card, index[card.row_id], rooms.get(card.pk), persona_index) for card in phase.cards.all()],
             }
             for phase in phases
         ],
     }
 
 
-def _card(card, row, room=None):
-    """A card with its row (an index into the board's rows); with the dot votes it got in
-    the board's last closed round, if any, and the room's ratings in its last closed emotion
-    round (records of the workshop: import ignores them, they belonged to people on this
-    board)."""
+def _card(card, row, room=None, persona_index=None):
+    """A card with its row (an index into the board's rows) and its personas (indexes into
+    the board's personas, only when it has some: a board without them exports as before);
+    with the dot votes it got in the board's last closed round, if any, and the room's
+    ratings in its last closed emotion round (records of the workshop: import ignores
+    them, they belonged to people on this board)."""
     fields = {**_fields(card, CARD_FIELDS), "row": row}
+    tagged = sorted(persona_index[persona.pk] for persona in card.personas.all()) if persona_index else []
+    if tagged:
+        fields["personas"] = tagged
     if card.vote_count:
         fields["votes"] = card.vote_count
     if room is not None:
@@ -245,6 +252,24 @@ class _Checker:
             return 0
         return value
 
+    def personas(self, obj, path, count):
+        """A card's personas: indexes into the board's `personas` (their number), each once."""
+        value = obj.get("personas")
+        if value is None:
+            return []
+        fine = isinstance(value, list) and all(
+            not isinstance(i, bool) and isinstance(i, int) and 0 <= i < count for i in value
+        )
+        if not fine:
+            title = obj.get("title") if isinstance(obj.get("title"), str) else ""
+            if count:
+                message = _("card “%(title)s” lists its personas as indexes of the board's personas (0 to %(last)d)")
+            else:
+                message = _("card “%(title)s” lists personas, but the board has none")
+            self.fail(f"{path}.personas", message % {"title": title[:60], "last": count - 1})
+            return []
+        return sorted(set(value))
+
     def kpi(self, obj, path):
         """The `kpi_*` model fields of a phase from its "kpi" object (or null)."""
         raw = obj.get("kpi")
@@ -276,7 +301,8 @@ class _Checker:
 
 def validate_board(data):
     """Check a decoded document; return unsaved (board, personas, rows, [(phase, cards)]),
-    each card's row an index into `rows` (`card.row_index`)."""
+    each card's row an index into `rows` (`card.row_index`) and its personas indexes into
+    `personas` (`card.persona_indexes`)."""
     check = _Checker()
     doc = check.mapping(data, "")
     if doc is None:
@@ -343,6 +369,7 @@ def validate_board(data):
                 emotion=check.emotion(card_obj, card_path),
             )
             card.row_index = check.row(card_obj, card_path, len(rows)) if with_rows else 0
+            card.persona_indexes = check.personas(card_obj, card_path, len(personas))
             cards.append(check.model(card, card_path, exclude=["phase", "row", "author"]))
         phases.append((phase, cards))
     if check.errors:
@@ -385,15 +412,17 @@ def import_board(actor, data, title=None):
         for persona in personas:
             persona.board = board
         Persona.objects.bulk_create(personas)
-        all_cards = add_phases(board, actor, rows, phases)
+        all_cards = add_phases(board, actor, rows, phases, personas)
         record(board, actor, "board.created", phases=len(phases), cards=len(all_cards))
     return board
 
 
-def add_phases(board, actor, rows, phases):
+def add_phases(board, actor, rows, phases, personas=()):
     """Save validated rows and [(phase, cards)] (validate_board) onto `board`, each card in
-    its cell (positions gap-free per cell); return the cards saved. Import, and restoring a
-    saved version (versions.py), write a board's content this way."""
+    its cell (positions gap-free per cell) and tagged with its personas (`personas`: the
+    saved Persona for each index of the file's, None for one left out); return the cards
+    saved. Import, and restoring a saved version (versions.py), write a board's content
+    this way."""
     for phase, _cards in phases:
         phase.board = board
     Phase.objects.bulk_create([phase for phase, _cards in phases])
@@ -409,4 +438,16 @@ def add_phases(board, actor, rows, phases):
             cells[card.row_index] += 1
             all_cards.append(card)
     Card.objects.bulk_create(all_cards, batch_size=500)
+    _tag(all_cards, personas)
     return all_cards
+
+
+def _tag(cards, personas):
+    through = Card.personas.through
+    tags = [
+        through(card_id=card.pk, persona_id=personas[i].pk)
+        for card in cards
+        for i in getattr(card, "persona_indexes", ())
+        if i < len(personas) and personas[i] is not None
+    ]
+    through.objects.bulk_create(tags, batch_size=500)

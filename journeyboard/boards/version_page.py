@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from .curve import emotion_curve
 from .loop import loop_arrow
-from .models import Board, Phase, Row
+from .models import Board, Persona, Phase, Row
 from .rendering import CardRow, Cell, channel_tally, segment_runs, with_lines
 from .transfer import CARD_FIELDS, PHASE_FIELDS
 
@@ -26,6 +26,7 @@ def version_page(board, version):
         revision=version.revision,
     )
     grid = _rows(document)
+    personas = _personas(document)
     card_id = 0
     lanes = []
     for number, raw in enumerate(document.get("phases", []), 1):
@@ -34,8 +35,12 @@ def version_page(board, version):
         for card in raw.get("cards", []):
             card_id += 1
             cell = cells[_row_index(card, len(grid))]
-            cell.cards.append(_card_row(card, card_id, number, len(cell.cards), cell.row.pk))
+            cell.cards.append(_card_row(card, card_id, number, len(cell.cards), cell.row.pk, personas))
         rows = [card for cell in cells for card in cell.cards]
+        phase.persona_tags = [
+            (row["id"], number, row["emotion"], persona.pk, persona.name, persona.color)
+            for row in rows for persona in row["persona_chips"]
+        ]
         emotions = [row["emotion"] for row in rows if row["emotion"] is not None]
         phase.cells, phase.shown_cards, phase.card_count = cells, rows, len(rows)
         phase.channels = channel_tally(Counter(row["channel"] for row in rows))
@@ -84,8 +89,16 @@ def _row_index(card, count):
     return index if isinstance(index, int) and 0 <= index < count else 0
 
 
-def _card_row(card, pk, phase_id, position, row_id):
+def _personas(document):
+    """The snapshot's personas, numbered for the cards' chips (an index + 1)."""
+    raw = [p if isinstance(p, dict) else {} for p in document.get("personas") or []]
+    return [Persona(pk=i, name=p.get("name", ""), color=p.get("color") or "#7a5af8") for i, p in enumerate(raw, 1)]
+
+
+def _card_row(card, pk, phase_id, position, row_id, personas):
     fields = {name: card.get(name) for name in CARD_FIELDS}
     fields["note"] = fields["note"] or ""
     fields["channel"] = fields["channel"] or ""
-    return CardRow(id=pk, pk=pk, phase_id=phase_id, row_id=row_id, position=position, comment_count=0, vote_count=0, **fields)
+    chips = [personas[i] for i in card.get("personas", ()) if isinstance(i, int) and 0 <= i < len(personas)]
+    return CardRow(id=pk, pk=pk, phase_id=phase_id, row_id=row_id, position=position, comment_count=0, vote_count=0,
+                   persona_chips=chips, **fields)

@@ -14,7 +14,7 @@ from django.utils.translation import override
 
 from .changes import board_change, record
 from .limits import check_versions
-from .models import VERSION_NAME_MAX, Board, BoardVersion, Phase, Row
+from .models import VERSION_NAME_MAX, Board, BoardVersion, Persona, Phase, Row
 from .transfer import add_phases, export_board, import_board, validate_board
 
 
@@ -67,12 +67,12 @@ def restore_document(actor, board, document, version, name):
     """Replace the board's rows, phases and cards (their KPIs, comments and votes go with
     them) by those of `document`, a JSON export; the title, personas and members stay. Undo and
     redo run it with the document the event kept (history.py)."""
-    _board, _personas, rows, phases = validate_board(document)
+    _board, personas, rows, phases = validate_board(document)
     with board_change(board.pk) as board:
         before = export_board(board)
         Phase.objects.filter(board=board).delete()
         Row.objects.filter(board=board).delete()
-        cards = add_phases(board, actor, rows, phases)
+        cards = add_phases(board, actor, rows, phases, _same_personas(board, personas))
         return record(
             board,
             actor,
@@ -83,6 +83,16 @@ def restore_document(actor, board, document, version, name):
             phases=[phase.pk for phase, _cards in phases],
             cards=[card.pk for card in cards],
         )
+
+
+def _same_personas(board, personas):
+    """For each persona of a document, the board's persona of that name (None if it has
+    none): the board keeps its own personas, and the cards get the tags that still mean
+    someone. A persona renamed since loses its tags; one deleted and added again gets them."""
+    by_name = {}
+    for persona in Persona.objects.filter(board=board).order_by("pk"):
+        by_name.setdefault(persona.name, persona)
+    return [by_name.get(persona.name) for persona in personas]
 
 
 def copy_version(actor, version):

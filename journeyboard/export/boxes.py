@@ -152,6 +152,7 @@ class Layout:
     room_label: str = ""  # the key of the room's dashed line on the curve, when it is drawn
     rows: list = field(default_factory=list)  # RowBox, in a grid (a board of two rows or more) only
     measures: dict = field(default_factory=dict, repr=False)
+    persona_lines: list = field(default_factory=list)  # persona_curve.PersonaLineBox
 
     @property
     def points(self):

@@ -1,5 +1,5 @@
 """A board as Markdown for a wiki: the journey phase by phase with its touchpoints (kind,
-channel, emotion, note), the personas and the KPIs, in the board's language.
+channel, emotion, personas, note), the personas and the KPIs, in the board's language.
 
 Everything people typed is escaped, so a title like `*new* [beta]` reads as typed and a
 note cannot start a heading, a list, a table or raw HTML. CommonMark (GitHub, GitLab,
@@ -60,6 +60,9 @@ def _card(shot, card):
         details.append(f"{_('Channel')}: {card.channel_label}")
     if card.emotion is not None:
         details.append(f"{_('Emotion')}: {_emotion(shot, card.emotion)}")
+    if card.personas:
+        names = ", ".join(_inline(shot.personas[i].name) for i in card.personas if i < len(shot.personas))
+        details.append(f"{_('Personas')}: {names}")
     if card.votes:
         details.append(ngettext("%(counter)s vote", "%(counter)s votes", card.votes) % {"counter": card.votes})
     lines = [f"- **{_inline(card.title) or '–'}** · " + " · ".join(details)]

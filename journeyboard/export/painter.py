@@ -41,6 +41,7 @@ from . import shapes
 from .canvas import Canvas
 from .boxes import Rect
 from .measure import tracked_width
+from .text import ellipsize
 
 LOOP = ACCENT
 
@@ -346,6 +347,7 @@ class Painter(Canvas):
             if a is not None and b is not None:
                 self._smooth(a, b, width, lambda draw, k, p, q: shapes.stroke(draw, [p, q], width * k, ACCENT))
         self._room_line()
+        self._persona_lines()
         radius = 7 * self.s
         label_font = self.font("SemiBold", 11)
         for phase in lay.phases:
@@ -383,6 +385,67 @@ class Painter(Canvas):
         for p, q in _dashes((x0, y), (x0 + self.px(22), y), dash, gap):
             self._smooth(p, q, width, stroke)
         self.text(x0 + self.px(28), y + self.px(4), lay.room_label, fnt, INK_SOFT, None)
+
+    def _persona_lines(self):
+        """A thinner line per persona tagged on cards (persona_curve.py) in the persona's
+        colour, broken where its cards in a phase have no emotion, a dot at each of its
+        points, and their key at the panel's top. Under the board's own points."""
+        lay = self.lay
+        if not lay.persona_lines:
+            return
+        width, radius = 2 * self.s, 3 * self.s
+        for line in lay.persona_lines:
+            colour = rgb(line.color)
+            stroke = lambda draw, k, p, q, c=colour: shapes.stroke(draw, [p, q], width * k, c)  # noqa: E731
+            dot = lambda draw, k, p, _q, c=colour: shapes.marker(draw, p, radius * k, c)  # noqa: E731
+            for a, b in pairwise(line.points):
+                if a is not None and b is not None:
+                    self._smooth(a, b, width, stroke)
+            for point in filter(None, line.points):
+                self._smooth(point, point, radius * 1.4, dot)
+        self._persona_key()
+
+    def _persona_key(self):
+        """The persona lines' key in one row at the top of the panel, right-aligned before
+        the room's key (if drawn) and after the title, names cut to share the room left; in
+        a row at the bottom instead where the top one would cover the average of a phase
+        near +2 (written above its point) and the bottom one covers none."""
+        lay, strip = self.lay, self.lay.strip
+        fnt = self.font("SemiBold", 11)
+        measure = self.unit_measures[fnt]
+        title = self.font("Bold", G.STRIP_TITLE_SIZE)
+        title_w = math.ceil(tracked_width(lay.strip_title, self.unit_measures[title], G.LABEL_TRACK) * self.s)
+        left = strip.x0 + self.px(16) + title_w + self.px(24)
+        right = strip.x1 - self.px(16)
+        if any(phase.room_point for phase in lay.phases):  # the room's key sits at the right end
+            right -= math.ceil(self.width(fnt, lay.room_label)) + self.px(28) + self.px(16)
+        swatch, gap, between = self.px(16), self.px(5), self.px(14)
+        fixed = len(lay.persona_lines) * (swatch + gap) + (len(lay.persona_lines) - 1) * between
+        share = max(0, right - left - fixed) / len(lay.persona_lines) / self.s  # unit width per name
+        labels = [ellipsize(line.label, measure, share) for line in lay.persona_lines]
+        widths = [math.ceil(self.width(fnt, label)) for label in labels]
+        x = max(left, right - fixed - sum(widths))
+        y = strip.y0 + self.px(14)
+        span = (x, x + fixed + sum(widths))
+        if self._averages_under(span, top=True) and not self._averages_under(span, top=False):
+            y = strip.y1 - self.px(12)
+        thick = max(2, self.px(2.5))
+        for line, label, label_w in zip(lay.persona_lines, labels, widths, strict=True):
+            self.fill(x, y - thick // 2, x + swatch, y - thick // 2 + thick, rgb(line.color))
+            self.text(x + swatch + gap, y + self.px(4), label, fnt, INK_SOFT, None)
+            x += swatch + gap + label_w + between
+
+    def _averages_under(self, span, top):
+        """Whether the average written at a point near +2 (`top`) or near −2 lies within
+        the device x `span` (the key's row)."""
+        fnt = self.font("SemiBold", 11)
+        for phase in self.lay.phases:
+            if phase.point is None or (phase.average < 1.5 if top else phase.average > -1.5):
+                continue
+            half = self.width(fnt, _signed(phase.average)) / 2 + self.px(4)
+            if phase.point[0] + half > span[0] and phase.point[0] - half < span[1]:
+                return True
+        return False
 
     def _smooth(self, a, b, pad, shape):
         """Paint shapes around points a and b at shapes.SUPERSAMPLE times the size, for smooth

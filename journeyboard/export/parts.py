@@ -43,6 +43,7 @@ def part_phase(phase, cards):
     return PartPhase(
         phase.name, phase.segment, phase.segment_label, phase.color, list(cards), phase.kpi,
         whole_count=phase.card_count, whole_average=phase.average_emotion, room_average=phase.room_average,
+        persona_averages=phase.persona_averages,
     )
 
 

@@ -6,6 +6,7 @@ import math
 
 from . import geometry as G
 from .boxes import BandRun, CardBox, KpiBox, Layout, LegendItem, LoopBox, PersonaBox, PhaseBox, Rect, RowBox
+from .persona_curve import persona_points
 from .text import clean
 
 
@@ -65,6 +66,7 @@ def scaled(placed, s, capped=False):
         capped=capped,
         measures=measured.measures,
         rows=[_row(at, placed, row) for row in placed.rows],
+        persona_lines=persona_points(at, placed),
     )
 
 

@@ -10,12 +10,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from journeyboard.boards.catalog import EMOTIONS, Channel, Kind, Layer, Segment, label
-from journeyboard.boards.models import Card, Phase, Row
+from journeyboard.boards.models import Card, Persona, Phase, Row
 from journeyboard.boards.numbers import kpi_number
 from journeyboard.boards.ratings import with_room_average
 from journeyboard.boards.rendering import with_lines
 from journeyboard.boards.transfer import validate_board
 from journeyboard.boards.voting import with_votes
+
+from .persona_curve import with_persona_lines
 
 
 @dataclass
@@ -29,6 +31,7 @@ class CardShot:
     emotion: int | None
     votes: int = 0  # dot votes in the board's last closed round
     row: int = 0  # the index of its row in BoardShot.rows
+    personas: tuple = ()  # indexes into the board's personas
 
 
 @dataclass
@@ -50,6 +53,7 @@ class PhaseShot:
     cards: list = field(default_factory=list)
     kpi: KpiShot | None = None
     room_average: float | None = None  # the room's mean rating in the last closed emotion round
+    persona_averages: tuple = ()  # per persona line of the board (persona_curve.py), None where none
 
     @property
     def card_count(self):
@@ -97,29 +101,33 @@ class BoardShot:
     loop: bool = False  # ambassadors feed awareness again: an arrow from the last phase to the first
     rows: list = field(default_factory=list)  # RowShot; with fewer than two, the lanes are drawn as one row
     grid: bool = False  # row heads even for one row: a page of a grid's rows (parts.py)
+    persona_lines: list = field(default_factory=list)  # persona_curve.PersonaLineShot, the curve's lines
 
 
 def board_snapshot(board):
     rows = list(Row.objects.filter(board=board).order_by("position", "pk"))
-    index = {row.pk: i for i, row in enumerate(rows)}
+    row_index = {row.pk: i for i, row in enumerate(rows)}
     cards = Card.objects.only("phase_id", "row_id", "position", "title", "note", "channel", "emotion", "kind").order_by(
         "position", "pk"
     )
     cards = with_votes(cards, board.pk, closed=True)  # a subquery: no query of its own
+    cards = cards.prefetch_related(Prefetch("personas", Persona.objects.only("pk")))  # one query
     phases = Phase.objects.filter(board=board).order_by("position", "pk").prefetch_related(Prefetch("cards", cards))
     phases = with_room_average(phases, board.pk)  # a subquery: no query of its own
+    personas = list(board.personas.all())
+    persona_index = {persona.pk: i for i, persona in enumerate(personas)}
     with override(board.language):
-        return BoardShot(
+        return with_persona_lines(BoardShot(
             title=board.title,
             description=board.description,
             language=board.language,
             day=timezone.localdate(),
-            personas=[PersonaShot(p.name, p.role, p.quote, p.color, p.initials) for p in board.personas.all()],
-            phases=[_phase_shot(phase, phase.cards.all(), index) for phase in phases],
+            personas=[PersonaShot(p.name, p.role, p.quote, p.color, p.initials) for p in personas],
+            phases=[_phase_shot(phase, phase.cards.all(), row_index, persona_index) for phase in phases],
             words=_words(),
             loop=board.ambassador_loop,
             rows=_row_shots(rows),
-        )
+        ))
 
 
 def document_snapshot(document):
@@ -131,7 +139,7 @@ def document_snapshot(document):
         for card, count in zip(cards, counts):
             card.vote_count = count if isinstance(count, int) else 0
     with override(board.language):
-        return BoardShot(
+        return with_persona_lines(BoardShot(
             title=board.title,
             description=board.description,
             language=board.language,
@@ -141,7 +149,7 @@ def document_snapshot(document):
             words=_words(),
             loop=board.ambassador_loop,
             rows=_row_shots(rows),
-        )
+        ))
 
 
 def _row_shots(rows):
@@ -153,9 +161,17 @@ def _row_shots(rows):
     ]
 
 
-def _phase_shot(phase, cards, row_index=None):
-    """`row_index` maps a card's row id to its row's index; without it the cards carry
-    their index (`row_index`, a document's cards)."""
+def _persona_indexes(card, index):
+    """A card's personas as indexes into the board's: from the file (`persona_indexes`,
+    validate_board) or from its prefetched personas and `index` ({persona id: index})."""
+    if index is None:
+        return tuple(getattr(card, "persona_indexes", ()))
+    return tuple(sorted(index[persona.pk] for persona in card.personas.all()))
+
+
+def _phase_shot(phase, cards, row_index=None, persona_index=None):
+    """`row_index` maps a card's row id to its row's index, `persona_index` a persona id to
+    its index; without them the cards carry their indexes (a document's cards)."""
     return PhaseShot(
         name=phase.name,
         segment=phase.segment,
@@ -172,6 +188,7 @@ def _phase_shot(phase, cards, row_index=None):
                 emotion=card.emotion,
                 votes=card.vote_count,
                 row=row_index.get(card.row_id, 0) if row_index is not None else getattr(card, "row_index", 0),
+                personas=_persona_indexes(card, persona_index),
             )
             for card in cards
         ],

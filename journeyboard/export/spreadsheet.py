@@ -17,8 +17,10 @@ from django.db.models import F, Prefetch
 
 from journeyboard.boards.comments import with_comment_count
 from journeyboard.boards.catalog import FIRST_ROW_NAMES
-from journeyboard.boards.models import Card, Phase
-from journeyboard.boards.spreadsheet import CARDS_SHEET, DEFAULT_ROW, HEADER, PHASE_HEADER, PHASES_SHEET, neutralise
+from journeyboard.boards.models import Card, Persona, Phase
+from journeyboard.boards.spreadsheet import (
+    CARDS_SHEET, DEFAULT_ROW, HEADER, PERSONA_SEPARATOR, PHASE_HEADER, PHASES_SHEET, neutralise,
+)
 from journeyboard.boards.voting import with_votes
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -28,10 +30,12 @@ BOM = "\ufeff"  # Excel reads a CSV as UTF-8 only when it starts with one
 def _phases(board):
     """The board's phases with their cards (in row, then cell order, each with its row's
     name as `row_name`: empty when every card sits in one row named as boards start),
-    votes (last closed round) and comment counts: two queries whatever the board's size."""
+    votes (last closed round), comment counts and personas: three queries whatever the
+    board's size."""
     cards = Card.objects.only("phase_id", "row_id", "position", "title", "note", "channel", "emotion", "kind")
     cards = cards.annotate(row_name=F("row__name")).order_by("row__position", "row_id", "position", "pk")
     cards = with_votes(with_comment_count(cards), board.pk, closed=True)
+    cards = cards.prefetch_related(Prefetch("personas", Persona.objects.only("pk", "name")))
     phases = list(Phase.objects.filter(board=board).order_by("position", "pk").prefetch_related(Prefetch("cards", cards)))
     named = {(card.row_id, card.row_name) for phase in phases for card in phase.cards.all()}
     if len(named) == 1 and next(iter(named))[1] == FIRST_ROW_NAMES.get(board.language):
@@ -58,7 +62,7 @@ def card_rows(phases):
                 card.channel,
                 card.emotion,
                 card.kind,
-                "",  # personas: cards are not tagged with personas yet
+                neutralise(PERSONA_SEPARATOR.join(persona.name for persona in card.personas.all())),
                 card.vote_count,
                 card.comment_count,
             ))

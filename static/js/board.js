@@ -99,20 +99,63 @@
   }
 
   // View filters: what this person looks at, not a change to the board (nothing is sent).
+  // The persona filter's list is re-rendered when personas change: the choice is kept here.
+  var shownPersona = "";
+
+  function personaShown() {
+    var select = document.querySelector("select[name=show-persona]");
+    if (!select) return "";
+    if (select.value !== shownPersona) {
+      select.value = shownPersona;
+      if (select.value !== shownPersona) shownPersona = ""; // that persona is gone
+    }
+    return shownPersona;
+  }
+
+  // The curve's persona lines: each person's own view, kept per board in this browser.
+  function perPersonaKey() {
+    return "jb-curve-per-persona:" + document.getElementById("live").dataset.boardUrl;
+  }
+
+  var perPersona = null; // read from storage once, then kept here (storage may be off)
+
+  function applyCurvePersonas() {
+    if (perPersona === null) {
+      try { perPersona = localStorage.getItem(perPersonaKey()) === "1"; } catch (e) { perPersona = false; }
+    }
+    var box = document.querySelector("input[name=curve-per-persona]");
+    if (box) box.checked = perPersona;
+    document.body.classList.toggle("curve-per-persona", perPersona);
+  }
+
   function applyFilters() {
     var kind = (document.querySelector("input[name=show-kind]:checked") || {}).value || "";
     var select = document.querySelector("select[name=highlight-channel]");
     var channel = select ? select.value : "";
+    var persona = personaShown();
     document.body.classList.toggle("filtering-kind", !!kind);
     document.body.classList.toggle("highlighting-channel", !!channel);
+    document.body.classList.toggle("filtering-persona", !!persona);
     document.querySelectorAll(".lane-cards article.card").forEach(function (card) {
-      card.classList.toggle("filtered-out", !!kind && !card.classList.contains("kind-" + kind));
+      var theirs = !persona || (" " + (card.dataset.personas || "") + " ").indexOf(" " + persona + " ") >= 0;
+      card.classList.toggle("filtered-out", (!!kind && !card.classList.contains("kind-" + kind)) || !theirs);
       card.classList.toggle("highlighted", !!channel && card.dataset.channel === channel);
     });
+    // The filtered persona's line stands out on the curve; the others step back.
+    document.querySelectorAll("#emotion-curve .curve-persona").forEach(function (line) {
+      line.classList.toggle("is-shown", !!persona && line.dataset.persona === persona);
+    });
+    applyCurvePersonas();
   }
 
   document.addEventListener("change", function (event) {
-    if (event.target.matches("input[name=show-kind], select[name=highlight-channel]")) applyFilters();
+    if (event.target.matches("select[name=show-persona]")) shownPersona = event.target.value;
+    if (event.target.matches("input[name=curve-per-persona]")) {
+      perPersona = event.target.checked;
+      try { localStorage.setItem(perPersonaKey(), perPersona ? "1" : "0"); } catch (e) { /* private mode: this page only */ }
+      applyCurvePersonas();
+    }
+    if (event.target.matches("input[name=show-kind], select[name=highlight-channel], select[name=show-persona]")) applyFilters();
   });
 
   // Collapsed rows: each person's own view of the grid, kept per board in this browser.
@@ -294,8 +337,10 @@
 
   function flash(card) {
     if (card.classList.contains("filtered-out")) {
-      // Hidden by "only pain points"/"only opportunities": show everything again.
+      // Hidden by "only pain points"/"only opportunities" or by a persona: show everything again.
       var everything = document.querySelector("input[name=show-kind][value='']");
+      var everyone = document.querySelector("select[name=show-persona]");
+      if (everyone) everyone.value = shownPersona = "";
       if (everything) {
         everything.checked = true;
         everything.dispatchEvent(new Event("change", { bubbles: true }));

@@ -1,8 +1,11 @@
 """Card endpoints: thin wrappers that parse, check access, call `boards.cards` and answer
 with the change as every other page gets it (answers.py)."""
 
+from contextlib import nullcontext
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -10,11 +13,12 @@ from django_htmx.http import reswap, retarget, trigger_client_event
 
 from journeyboard.converters import MAX_ID, parse_id
 from ..access import get_board_for_user
+from ..card_personas import personas_on_board, set_card_personas, tagged_ids
 from ..cards import CardConflict, create_card, delete_card, move_card, update_card
 from ..changes import collecting
 from ..badged import badged_cards
 from ..forms import CardForm, CardMoveForm, CardRowForm, with_current_values
-from ..models import Card, Phase, Row
+from ..models import Card, Persona, Phase, Row
 from ..rendering import card_form, cell_of, render_board_fragment
 from .answers import changed
 from .errors import refusal
@@ -72,10 +76,27 @@ def _editor(request, board, card, form, status=200, **extra):
     (choosing another moves the card); the row field only on a board of several rows."""
     phase_choices = Phase.objects.filter(board=board).order_by("position").values_list("pk", "name")
     row_choices = list(Row.objects.filter(board=board).order_by("position", "pk").values_list("pk", "name"))
+    tagged = set(tagged_ids(card))
+    persona_choices = [(persona, persona.pk in tagged) for persona in Persona.objects.filter(board=board).order_by("pk")]
     return render_board_fragment(
         request, board, "card-form", status=status, card=card, form=form, phase_choices=phase_choices,
-        row_choices=row_choices if len(row_choices) > 1 else (), **extra
+        row_choices=row_choices if len(row_choices) > 1 else (), persona_choices=persona_choices, **extra
     )
+
+
+def _chosen_personas(post, board):
+    """(persona ids, refusal): the personas a card form chose, None when it sent no
+    `personas` field (they stay as they are); or the message refusing them. Empty values
+    are left out: the editor sends one first so that unticking every box says "none"."""
+    if "personas" not in post:
+        return None, None
+    ids = [parse_id(value) for value in post.getlist("personas") if value != ""]
+    if None in ids:
+        return None, _("A card's personas are persona ids of this board.")
+    try:
+        return [persona.pk for persona in personas_on_board(board, ids)], None
+    except ValidationError as error:
+        return None, " ".join(error.messages)
 
 
 def _chosen(posted, current, candidates):
@@ -111,18 +132,27 @@ def card_update(request, board_id, card_id):
         return refusal(_("That phase is not part of this board."))
     if row is False:
         return refusal(_("That row is not part of this board."))
+    personas, problem = _chosen_personas(request.POST, board)
+    if problem:
+        return refusal(problem)
+    retag = personas is not None and personas != tagged_ids(shown)
     destination = None if phase is None and row is None else (phase or shown.phase)
     edited = {f: form.cleaned_data[f] for f in fields}
     try:
-        with collecting() as made:
-            # Only a move when only the phase or row changed: one change, one undo.
-            if destination is None or edited != kept:
+        # New personas besides other changes: one outcome, a refused part leaves the card as it was.
+        with transaction.atomic() if retag else nullcontext(), collecting() as made:
+            # Only a move, or only new personas, when only that changed: one change, one undo.
+            if edited != kept or (destination is None and not retag):
                 update_card(request.user, shown, expected_version=request.POST.get("version"), **edited)
+            if retag:
+                set_card_personas(request.user, shown, personas)
             if destination is not None:
                 moved = move_card(request.user, shown, destination, MAX_ID, row=row)  # to the end of that cell
     except CardConflict as conflict:
         current = conflict.card
         return _editor(request, board, current, card_form(current), status=409, conflict=True)
+    except ValidationError as error:  # a persona deleted meanwhile
+        return refusal(" ".join(error.messages))
     if destination is None:
         return changed(board, made)
     return trigger_client_event(changed(board, made), "jb:announce", {"message": _moved_to(moved, destination)})

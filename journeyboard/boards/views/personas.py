@@ -8,10 +8,12 @@ from django.views.decorators.http import require_GET, require_POST
 from django_htmx.http import reswap, retarget
 
 from ..access import get_board_for_user
+from ..changes import collecting
+from ..fragments import personas as personas_fragment
 from ..forms import PersonaForm, with_current_values
 from ..models import Persona
 from ..personas import create_persona, delete_persona, personas_of, update_persona
-from ..rendering import viewer_flags
+from ..rendering import board_data, viewer_flags
 
 PERSONAS_TEMPLATE = "boards/personas.html"
 
@@ -30,8 +32,17 @@ def _render(request, board, name, status=200, **extra):
     return render(request, f"{PERSONAS_TEMPLATE}#{name}", {**viewer_flags(board), **extra}, status=status)
 
 
-def _panel(request, board):
-    return _render(request, board, "personas-changed", personas=personas_of(board))
+def _panel(request, board, made=()):
+    return _render(request, board, "personas-changed", personas=personas_of(board), **_ripples(board, made))
+
+
+def _ripples(board, made):
+    """The board body too when the change altered cards' chips and the curve's persona lines,
+    as the broadcast decides it for the other pages (fragments.personas)."""
+    found = made and personas_fragment(board, made[-1].data)
+    if found and found[0] == "personas-cards":
+        return {"body": True, **board_data(board)}
+    return {}
 
 
 @login_required
@@ -79,16 +90,19 @@ def persona_update(request, board_id, persona_id):
     if not form.is_valid():
         # Fresh from the database: the failed form has written its bad values onto `persona`.
         return _render(request, board, "persona-form", status=422, persona=_persona(board, persona_id), form=form)
-    persona = update_persona(request.user, persona, **{name: form.cleaned_data[name] for name in fields})
-    return _render(request, board, "persona", persona=persona)
+    with collecting() as made:
+        persona = update_persona(request.user, persona, **{name: form.cleaned_data[name] for name in fields})
+    extra = _ripples(board, made)
+    return _render(request, board, "persona-updated", persona=persona, personas=personas_of(board), **extra)
 
 
 @login_required
 @require_POST
 def persona_delete(request, board_id, persona_id):
     board = get_board_for_user(request.user, board_id, write=True)
-    delete_persona(request.user, _persona(board, persona_id))
-    return _panel(request, board)
+    with collecting() as made:
+        delete_persona(request.user, _persona(board, persona_id))
+    return _panel(request, board, made)
 
 
 def persona_list_or_create(request, board_id):
