@@ -214,14 +214,15 @@ class CompareQueryTests(BaseTestCase):
     def test_the_budget_for_two_sizes(self):
         # session, user, membership+board, the linked boards, the versions (the chooser), the
         # version's snapshot; the board now as its export reads it: rows, the room's ratings
-        # in the last closed emotion round, personas, phases, cards (their votes a subquery)
+        # in the last closed emotion round, personas, phases, cards (their votes a subquery), the
+        # cards' personas
         self.login(self.owner)
         for phases, cards in ((1, 1), (10, 30)):
             board = import_board(self.owner, document(phases, cards))
             version = save_version(self.owner, board, "As is")
-            with self.subTest(size=(phases, cards)), self.assertNumQueries(11):
+            with self.subTest(size=(phases, cards)), self.assertNumQueries(12):
                 self.client.get(f"/boards/{board.pk}/compare/?a=version-{version.pk}&b=now")
             # The linked board instead of the version: its export instead of the snapshot.
             design_future(self.owner, board)
-            with self.subTest(size=(phases, cards), linked=True), self.assertNumQueries(15):
+            with self.subTest(size=(phases, cards), linked=True), self.assertNumQueries(17):
                 self.client.get(f"/boards/{board.pk}/compare/?a=now&b=linked")
