@@ -340,7 +340,10 @@
       // Hidden by "only pain points"/"only opportunities" or by a persona: show everything again.
       var everything = document.querySelector("input[name=show-kind][value='']");
       var everyone = document.querySelector("select[name=show-persona]");
-      if (everyone) everyone.value = shownPersona = "";
+      if (everyone && everyone.value) {
+        everyone.value = "";
+        everyone.dispatchEvent(new Event("change", { bubbles: true })); // the filters' own listener forgets the persona
+      }
       if (everything) {
         everything.checked = true;
         everything.dispatchEvent(new Event("change", { bubbles: true }));
