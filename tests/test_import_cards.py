@@ -88,6 +88,29 @@ class ImportCardsServiceTests(BoardChangeTestCase):
         self.assertEqual(lane_titles(self.board)["After sales"], [])  # a new phase, even empty
         self.assertEqual((self.refresh_board().title, self.board.personas.count()), before)
 
+    def test_cards_keep_the_personas_the_board_has_by_name_through_undo_and_redo(self):
+        from journeyboard.boards.card_personas import set_card_personas
+        from journeyboard.boards.models import Persona
+
+        sanne = Persona.objects.create(board=self.board, name="Sanne")
+        other = create_board(self.owner, "Other", template="buyer", language="en")
+        theirs = [Persona.objects.create(board=other, name=name) for name in (" sanne ", "Piet")]
+        card = create_card(self.owner, other.phases.get(name="Decision"), title="Pay by invoice")
+        set_card_personas(self.owner, card, [p.pk for p in theirs])
+        personas_before = list(Persona.objects.filter(board=self.board).values_list("name", flat=True))
+        self.add(json.dumps(export_board(other)).encode(), "other.json")
+
+        def tags():
+            found = Card.objects.get(phase__board=self.board, title="Pay by invoice")
+            return list(found.personas.values_list("pk", flat=True))
+
+        self.assertEqual(tags(), [sanne.pk])  # Piet is no persona of this board: left out
+        self.assertEqual(list(Persona.objects.filter(board=self.board).values_list("name", flat=True)), personas_before)
+        undo(self.editor, self.board)
+        self.assertFalse(Card.objects.filter(phase__board=self.board, title="Pay by invoice").exists())
+        redo(self.editor, self.board)
+        self.assertEqual(tags(), [sanne.pk])
+
     def test_a_file_without_cards_is_refused(self):
         before = board_state(self.board)
         with self.assertRaisesMessage(ValidationError, "The file holds no cards to add."):

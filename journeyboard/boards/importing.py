@@ -10,6 +10,8 @@ cards are added to the board as one change (`cards.imported`), which undo takes 
 - Rows are matched by name the same way; a row the board lacks is added below the others,
   with the file's layer and colour. A file without rows puts its cards in the first row.
 - Cards are appended to the end of their cell (phase × row), in the file's order.
+- A card keeps those of its personas the board has a persona of the same name (matched as
+  phases are); the import adds no personas.
 - The board's size limits (limits.py) count the board and the file together.
 
 Undoing the import removes exactly the cards, phases and rows it added (`cards.unimported`,
@@ -23,9 +25,10 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from . import limits
+from .card_personas import retag, with_personas
 from .cards import CARD_FIELDS
 from .changes import Gone, board_change, clamp, in_order, record, renumber
-from .models import Card, Phase, Row
+from .models import Card, Persona, Phase, Row
 from .phases import PHASE_FIELDS
 from .rows import ROW_FIELDS
 from .spreadsheet import is_spreadsheet, spreadsheet_document
@@ -48,7 +51,7 @@ def fold(name):
 def import_cards(actor, board, document):
     """Add the document's cards (and the phases the board lacks) to `board` as one change;
     return the recorded event. ValidationError, nothing saved, if anything is wrong."""
-    _new_board, _personas, file_rows, phases = validate_board(document)
+    _new_board, file_personas, file_rows, phases = validate_board(document)
     with board_change(board.pk) as board:
         rows, added_rows = _rows_for(board, file_rows)
         existing = list(Phase.objects.filter(board=board).order_by("position", "pk"))
@@ -80,6 +83,7 @@ def import_cards(actor, board, document):
                 ends[cell] = card.position + 1
                 added.append(card)
         Card.objects.bulk_create(added, batch_size=500)
+        retag(board, added, _board_personas(board, file_personas, added))
         return record(
             board,
             actor,
@@ -88,6 +92,17 @@ def import_cards(actor, board, document):
             phases=[p.pk for p in added_phases],
             rows=[row.pk for row in added_rows],
         )
+
+
+def _board_personas(board, file_personas, cards):
+    """For each card the ids of the board's personas named as its personas in the file."""
+    if not any(getattr(card, "persona_indexes", ()) for card in cards):
+        return [[] for _card in cards]
+    by_name = {}
+    for persona in Persona.objects.filter(board=board).order_by("pk"):
+        by_name.setdefault(fold(persona.name), persona.pk)
+    named = [by_name.get(fold(persona.name)) for persona in file_personas]
+    return [[named[i] for i in getattr(card, "persona_indexes", ()) if named[i] is not None] for card in cards]
 
 
 def _rows_for(board, file_rows):
@@ -123,7 +138,7 @@ def remove_imported(actor, board, card_ids, phase_ids, row_ids=()):
             raise ValidationError(_("Other cards are in a phase this import added."))
         if Card.objects.filter(row__in=rows).exclude(pk__in=card_ids).exists():
             raise ValidationError(_("Other cards are in a row this import added."))
-        removed_cards = [cards[pk] for pk in card_ids]
+        removed_cards = with_personas([cards[pk] for pk in card_ids])
         removed_phases = [{"id": phase.pk, "position": phase.position, **_fields(phase)} for phase in phases]
         removed_rows = [{"id": row.pk, "position": row.position, **{n: getattr(row, n) for n in ROW_FIELDS}} for row in rows]
         cells = {(card["phase"], card["row"]) for card in removed_cards if card["phase"] not in phase_ids}
@@ -179,6 +194,8 @@ def restore_imported(actor, board, phases, cards, rows=()):
             renumber(cell)
             Card.objects.bulk_update([card for card in cell if card.pk], ["position"])
         Card.objects.bulk_create(list(restored.values()))
+        ordered = [restored[index] for index in range(len(cards))]
+        retag(board, ordered, [card.get("personas", []) for card in cards])
         return record(
             board,
             actor,
