@@ -167,7 +167,7 @@ class EndpointTests(PersonaCardTestCase):
         self.assertEqual(response.status_code, 200)
         self.assertEqual(tags(self.card), ["Sanne de Vries"])
         html = response.content.decode()
-        self.assertIn(f'data-personas=" {self.sanne.pk}"', html)
+        self.assertIn(f'data-personas="{self.sanne.pk}"', html)
         self.assertIn('aria-label="Persona: Sanne de Vries">SV</span>', html)
         # Only the tags changed: one change, one undo (no "saved unchanged" edit beside it).
         self.assertEqual(BoardEvent.objects.latest("revision").kind, "card.personas")
@@ -208,7 +208,7 @@ class EndpointTests(PersonaCardTestCase):
     def test_the_board_page_shows_chips_and_the_persona_filter(self):
         set_card_personas(self.owner, self.card, [self.sanne.pk, self.jurgen.pk])
         html = self.client.get(self.board_url()).content.decode()
-        self.assertIn(f'data-personas=" {self.sanne.pk} {self.jurgen.pk}"', html)
+        self.assertIn(f'data-personas="{self.sanne.pk} {self.jurgen.pk}"', html)
         self.assertIn('title="Jürgen" aria-label="Persona: Jürgen">JÜ</span>', html)
         self.assertIn('<select name="show-persona" class="input">', html)
         self.assertIn(f'<option value="{self.jurgen.pk}">Jürgen</option>', html)

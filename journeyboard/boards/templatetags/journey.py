@@ -18,3 +18,9 @@ def new_card_label(phase_name, row):
     if getattr(row, "first", row.position == 0):
         return _("New card in %(name)s") % {"name": phase_name}
     return _("New card in %(name)s, row %(row)s") % {"name": phase_name, "row": row.name}
+
+
+@register.filter
+def persona_ids(personas):
+    """A card's personas as the filter reads them (`data-personas`): ids, space-separated."""
+    return " ".join(str(persona.pk) for persona in personas)
