@@ -186,6 +186,20 @@ class EndpointTests(PersonaCardTestCase):
         self.assertEqual(kinds, ["card.personas", "card.updated"])
         self.assertEqual((Card.objects.get(pk=self.card.pk).title, tags(self.card)), ("Instagram story", ["Jürgen"]))
 
+    def test_an_editor_opened_before_someone_elses_save_is_told_so_for_tags_alone(self):
+        from journeyboard.boards.cards import card_version, update_card
+
+        opened = card_version(self.card)
+        update_card(self.owner, self.card, note="Changed meanwhile")
+        before = self.everything()
+        response = self.update({"personas": [str(self.sanne.pk)], "version": opened, "note": "Changed meanwhile"})
+        self.assertEqual(response.status_code, 409)
+        self.assertEqual(self.everything(), before)
+        fresh = Card.objects.get(pk=self.card.pk)
+        response = self.update({"personas": [str(self.sanne.pk)], "version": card_version(fresh), "note": "Changed meanwhile"})
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(tags(self.card), ["Sanne de Vries"])
+
     def test_bad_personas_are_refused_with_a_message_and_nothing_changes(self):
         stranger = create_persona(self.owner, self.other_board(), name="Stranger")
         before = self.everything()

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .cards import CardConflict, card_version
 from .changes import board_change, fresh, record
 from .models import Card, Persona
 
@@ -24,11 +25,15 @@ def tagged_ids(card):
     return sorted(card.personas.values_list("pk", flat=True))
 
 
-def set_card_personas(actor, card, persona_ids):
+def set_card_personas(actor, card, persona_ids, expected_version=None):
     """Tag `card` with exactly the personas `persona_ids` (of the card's board). Records
-    one change when that differs from what the card has, none when it is the same."""
+    one change when that differs from what the card has, none when it is the same. With
+    `expected_version` (the editor's), CardConflict if someone saved the card since, as for
+    any other edit of it."""
     with board_change(card.phase.board_id) as board:
         card = fresh(Card.objects.filter(phase__board=board), card.pk)
+        if expected_version and expected_version != card_version(card):
+            raise CardConflict(card)
         wanted = personas_on_board(board, persona_ids)
         before, after = tagged_ids(card), [persona.pk for persona in wanted]
         if before == after:

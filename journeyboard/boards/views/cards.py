@@ -142,10 +142,12 @@ def card_update(request, board_id, card_id):
         # New personas besides other changes: one outcome, a refused part leaves the card as it was.
         with transaction.atomic() if retag else nullcontext(), collecting() as made:
             # Only a move, or only new personas, when only that changed: one change, one undo.
+            version = request.POST.get("version")
             if edited != kept or (destination is None and not retag):
-                update_card(request.user, shown, expected_version=request.POST.get("version"), **edited)
+                update_card(request.user, shown, expected_version=version, **edited)
+                version = None  # checked, and the card's version is this save's now
             if retag:
-                set_card_personas(request.user, shown, personas)
+                set_card_personas(request.user, shown, personas, expected_version=version)
             if destination is not None:
                 moved = move_card(request.user, shown, destination, MAX_ID, row=row)  # to the end of that cell
     except CardConflict as conflict:
