@@ -6,7 +6,7 @@ import re
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from journeyboard.boards.cards import create_card, delete_card, update_card
+from journeyboard.boards.cards import create_card, delete_card, move_card, update_card
 from journeyboard.boards.future import design_future
 from journeyboard.boards.models import Membership, Role
 from journeyboard.boards.phases import update_phase
@@ -66,6 +66,11 @@ class ComparePageTests(BaseTestCase):
         self.assertIn("<strong>Kind</strong> was “Pain point”", tip)
         self.assertNotIn("hx-post", page)
         self.assertUnchanged(before)
+
+    def test_a_moved_card_says_where_it_came_from(self):
+        move_card(self.owner, self.pain, self.phases[2], 0)
+        page = self.get(f"?a=version-{self.version.pk}&b=now").content.decode()
+        self.assertIn(f'<span class="compare-badge compare-moved-badge">Moved from {self.phases[1].name}</span>', page)
 
     def assertUnchanged(self, before):
         self.assertEqual(board_state(self.board), before)

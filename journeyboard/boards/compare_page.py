@@ -186,10 +186,11 @@ def comparison_page(side_a, side_b):
     """What templates/boards/compare.html shows."""
     result = compare(side_a.document, side_b.document)
     rows = (row_names(side_a.document), row_names(side_b.document))
+    phases_a = {column.a: column.name_a for column in result.phases if column.a is not None}
     return {
         "comparison": result,
         "sentence": summary_sentence(result.summary),
-        "columns": [_column(number, column, rows) for number, column in enumerate(result.phases, 1)],
+        "columns": [_column(number, column, rows, phases_a) for number, column in enumerate(result.phases, 1)],
         "grid": max(len(rows[0]), len(rows[1])) > 1,
         "chart": chart(result.phases),
         "side_a": side_a,
@@ -197,8 +198,9 @@ def comparison_page(side_a, side_b):
     }
 
 
-def _column(number, column, rows):
-    """A column for the page; `rows`: the row names of A and of B, for each card's cell."""
+def _column(number, column, rows, phases_a):
+    """A column for the page; `rows`: the row names of A and of B, for each card's cell;
+    `phases_a`: A's phase names by index, for where a moved card came from."""
     cards = []
     for index, change in enumerate(column.cards, 1):
         card = change.b or change.a
@@ -216,6 +218,7 @@ def _column(number, column, rows):
             "emotion": card.emotion,
             "emotion_label": label(EMOTIONS, card.emotion) if card.emotion is not None else "",
             "edits": [(field_name(name), field_value(change.a, name)) for name in change.edited],
+            "moved_from": _moved_from(change, column, rows[0], phases_a),
         })
     return {
         "number": number,
@@ -227,6 +230,17 @@ def _column(number, column, rows):
         "color": column.color if COLOUR.fullmatch(column.color) else DEFAULT_COLOUR,
         "cards": cards,
     }
+
+
+def _moved_from(change, column, rows_a, phases_a):
+    """Where a moved card sat in A: its phase's name when it came from another phase, its
+    row's when only the row changed; "" for a card that only changed places in its cell."""
+    if not (change.moved and change.a and change.b):
+        return ""
+    if change.a.phase != column.a:
+        return phases_a.get(change.a.phase, "")
+    names = rows_a
+    return names[change.a.row] if change.a.row < len(names) and len(names) > 1 else ""
 
 
 @dataclass
