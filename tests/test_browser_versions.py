@@ -45,6 +45,29 @@ class VersionsLiveTests(TwoPeopleTestCase):
         expect(bert.locator(".version-entry")).to_contain_text("As is — workshop 1")
 
 
+class VersionsPanelRaceTests(TwoPeopleTestCase):
+    def test_a_restore_answered_while_the_list_refreshes_still_shows_on_the_board(self):
+        card = create_card(self.user, self.phases[0], title="Instagram ad")
+        save_version(self.user, self.board, "As is")
+        update_card(self.user, card, title="Renamed since")
+        anna = self.open_board(self.page, "anna")
+        anna.click("button[data-open-dialog=versions-dialog]")
+        expect(anna.locator(".version-entry")).to_have_count(1)
+
+        # Hold the restore's answer back until something changed the board meanwhile, which
+        # makes the open list refresh itself: the answer must still reach the board.
+        def restore_late(route):
+            answer = route.fetch()
+            anna.evaluate("() => document.body.dispatchEvent(new CustomEvent('jb:changed', {bubbles: true}))")
+            anna.wait_for_timeout(800)  # the refresh's delay (300 ms) and its request
+            route.fulfill(response=answer)
+
+        anna.route("**/restore/", restore_late)
+        anna.locator(".version-entry", has_text="As is").get_by_role("button", name="Restore").click()
+        expect(anna.locator("article.card", has_text="Instagram ad")).to_be_visible()
+        expect(anna.locator("article.card", has_text="Renamed since")).to_have_count(0)
+
+
 class VersionAccessibilityTests(BrowserTestCase):
     def setUp(self):
         super().setUp()
