@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from . import limits
 from .card_personas import retag, with_personas
 from .cards import CARD_FIELDS
-from .changes import Gone, board_change, clamp, in_order, record, renumber
+from .changes import Gone, board_change, clamp, in_order, record, renumber, save_positions
 from .models import Card, Persona, Phase, Row
 from .phases import PHASE_FIELDS
 from .rows import ROW_FIELDS
@@ -147,9 +147,9 @@ def remove_imported(actor, board, card_ids, phase_ids, row_ids=()):
         Row.objects.filter(pk__in=row_ids).delete()
         for phase, row in cells:
             if row not in row_ids:
-                Card.objects.bulk_update(renumber(in_order(Card.objects.filter(phase_id=phase, row_id=row))), ["position"])
-        Phase.objects.bulk_update(renumber(in_order(Phase.objects.filter(board=board))), ["position"])
-        Row.objects.bulk_update(renumber(in_order(Row.objects.filter(board=board))), ["position"])
+                save_positions(Card, in_order(Card.objects.filter(phase_id=phase, row_id=row)))
+        save_positions(Phase, in_order(Phase.objects.filter(board=board)))
+        save_positions(Row, in_order(Row.objects.filter(board=board)))
         return record(board, actor, "cards.unimported", cards=removed_cards, phases=removed_phases, rows=removed_rows)
 
 
