@@ -23,7 +23,7 @@ from journeyboard.theme import (
 from . import shapes
 from .boxes import Rect
 from .measure import Measures
-from .painter import Painter, _dashes
+from .painter import Painter, dashes
 from .snapshot import kpi_shot
 from .text import clean, ellipsize, wrap
 
@@ -242,7 +242,7 @@ class ComparePainter(Painter):
         self._smooth(a, b, width, lambda draw, k, p, q: shapes.stroke(draw, [p, q], width * k, colour))
 
     def _dashes(self, a, b, colour):
-        for p, q in _dashes(a, b, 9 * self.s, 7 * self.s):
+        for p, q in dashes(a, b, 9 * self.s, 7 * self.s):
             self._stroke(p, q, colour, 2.5)
 
     def _line_through(self, points, segment):

@@ -373,7 +373,7 @@ class Painter(Canvas):
         stroke = lambda draw, k, p, q: shapes.stroke(draw, [p, q], width * k, ROOM)  # noqa: E731
         for a, b in pairwise(points):
             if a is not None and b is not None:
-                for p, q in _dashes(a, b, dash, gap):
+                for p, q in dashes(a, b, dash, gap):
                     self._smooth(p, q, width, stroke)
         radius = 3.5 * self.s
         for point in filter(None, points):
@@ -382,7 +382,7 @@ class Painter(Canvas):
         label_w = math.ceil(self.width(fnt, lay.room_label))
         x1, y = lay.strip.x1 - self.px(16), lay.strip.y0 + self.px(14)
         x0 = x1 - label_w - self.px(28)
-        for p, q in _dashes((x0, y), (x0 + self.px(22), y), dash, gap):
+        for p, q in dashes((x0, y), (x0 + self.px(22), y), dash, gap):
             self._smooth(p, q, width, stroke)
         self.text(x0 + self.px(28), y + self.px(4), lay.room_label, fnt, INK_SOFT, None)
 
@@ -494,13 +494,13 @@ def _signed(value):
     return "0" if text in ("+0.0", "−0.0") else text
 
 
-def _dashes(a, b, dash, gap):
+def dashes(a, b, dash, gap):
     """The dashes of a dashed line from a to b: pairs of whole-pixel points."""
     (x0, y0), (x1, y1) = a, b
     length = math.hypot(x1 - x0, y1 - y0)
-    dashes, start = [], 0.0
+    pieces, start = [], 0.0
     while start < length:
         end = min(length, start + dash)
-        dashes.append(tuple((round(x0 + (x1 - x0) * t / length), round(y0 + (y1 - y0) * t / length)) for t in (start, end)))
+        pieces.append(tuple((round(x0 + (x1 - x0) * t / length), round(y0 + (y1 - y0) * t / length)) for t in (start, end)))
         start = end + gap
-    return dashes
+    return pieces
