@@ -63,6 +63,19 @@ def persona_tags(**where):
     return list(tags.values_list("card_id", "card__phase_id", "card__emotion", "persona_id", "persona__name", "persona__color"))
 
 
+def mean_emotions(entries):
+    """{(persona, phase): mean emotion} of (persona, phase, emotion) entries; an entry
+    without an emotion counts for nothing. The page's persona lines and the picture's
+    (export/persona_curve.py) both average this way."""
+    sums = {}
+    for persona, phase, emotion in entries:
+        if emotion is not None:
+            total = sums.setdefault((persona, phase), [0, 0])
+            total[0] += emotion
+            total[1] += 1
+    return {key: total / count for key, (total, count) in sums.items()}
+
+
 @dataclass
 class PersonaLine:
     persona: Persona  # its name, colour and initials
@@ -74,20 +87,16 @@ def persona_lines(points, tags):
     """One line per persona tagged on cards (`tags` as persona_tags gives them), the first
     PERSONA_LINES in the board's order, each through the average emotion of its cards per
     phase (points: the curve's, for the phases' places); and how many more there are."""
-    personas, sums = {}, {}
-    for _card, phase_id, emotion, persona_id, name, color in tags:
+    personas = {}
+    for _card, _phase, _emotion, persona_id, name, color in tags:
         personas.setdefault(persona_id, Persona(pk=persona_id, name=name, color=color))
-        if emotion is not None:
-            total = sums.setdefault((persona_id, phase_id), [0, 0])
-            total[0] += emotion
-            total[1] += 1
+    means = mean_emotions((persona_id, phase_id, emotion) for _card, phase_id, emotion, persona_id, *_rest in tags)
     shown = sorted(personas)[:PERSONA_LINES]
     result = []
     for persona_id in shown:
         where = []
         for point in points:
-            total = sums.get((persona_id, point.phase_id))
-            average = total[0] / total[1] if total else None
+            average = means.get((persona_id, point.phase_id))
             where.append(None if average is None else (point.name, point.x, level_y(average), round(average, 1)))
         runs = _runs([None if w is None else f"{w[1]:g},{w[2]:g}" for w in where])
         result.append(PersonaLine(personas[persona_id], runs, [w for w in where if w is not None]))

@@ -10,7 +10,7 @@ paged PDF speaks for whole phases, as its curve does."""
 
 from dataclasses import dataclass
 
-from journeyboard.boards.curve import PERSONA_LINES
+from journeyboard.boards.curve import PERSONA_LINES, mean_emotions
 
 from . import geometry as G
 from .text import clean
@@ -32,24 +32,17 @@ class PersonaLineBox:
 def with_persona_lines(shot):
     """`shot` with its persona lines: which personas get one (`persona_lines`) and, per
     phase, their average emotions (`persona_averages`, in the same order)."""
-    sums = {}
-    for phase_no, phase in enumerate(shot.phases):
-        for card in phase.cards:
-            if card.emotion is None:
-                continue
-            for index in card.personas:
-                total = sums.setdefault((index, phase_no), [0, 0])
-                total[0] += card.emotion
-                total[1] += 1
-    drawn = sorted({index for index, _phase in sums if index < len(shot.personas)})[:PERSONA_LINES]
+    means = mean_emotions(
+        (index, phase_no, card.emotion)
+        for phase_no, phase in enumerate(shot.phases)
+        for card in phase.cards
+        for index in card.personas
+    )
+    drawn = sorted({index for index, _phase in means if index < len(shot.personas)})[:PERSONA_LINES]
     shot.persona_lines = [PersonaLineShot(shot.personas[i].name, shot.personas[i].color) for i in drawn]
     for phase_no, phase in enumerate(shot.phases):
-        phase.persona_averages = tuple(_average(sums.get((index, phase_no))) for index in drawn)
+        phase.persona_averages = tuple(means.get((index, phase_no)) for index in drawn)
     return shot
-
-
-def _average(total):
-    return total[0] / total[1] if total else None
 
 
 def persona_points(at, placed):
