@@ -6,6 +6,7 @@ in the gettext catalogues, which follow the reader's language.
 """
 
 from django.db import models
+from django.utils.html import conditional_escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -203,16 +204,17 @@ def template_rows(template_key, language):
 _label_cache = {}
 
 
-def label(source, value):
+def label(source, value, html=False):
     """The translated label of a choice (`source`: a Choices class or a list of
-    pairs, always the same object), from a per-language dict.
+    pairs, always the same object), from a per-language dict; with `html`, escaped and
+    marked safe, so that a page listing hundreds of cards does not escape it each time.
 
     Django's get_FOO_display() rebuilds its dict (and translates every lazy label) on
     each call; on a board of thousands of cards that was a quarter of the render time.
     """
-    key = (id(source), get_language())
+    key = (id(source), get_language(), html)
     labels = _label_cache.get(key)
     if labels is None:
         choices = source.choices if hasattr(source, "choices") else source  # a Choices class or a list
-        labels = _label_cache[key] = {v: str(text) for v, text in choices}
+        labels = _label_cache[key] = {v: conditional_escape(str(text)) if html else str(text) for v, text in choices}
     return labels.get(value, "")

@@ -7,7 +7,7 @@ from itertools import groupby
 
 from django.db.models import Aggregate, CharField, Count
 from django.shortcuts import render
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.functional import SimpleLazyObject
 
 from .access import can_write
@@ -60,10 +60,10 @@ class CardRow(dict):
 
 _SAFE_VALUES = {value: mark_safe(value) for value in (*Kind.values, *Channel.values, "")}
 
-_DERIVED = {  # as Card's properties of the same names
-    "kind_label": lambda card: label(Kind, card["kind"]),
-    "channel_label": lambda card: label(Channel, card["channel"]),
-    "emotion_label": lambda card: label(EMOTIONS, card["emotion"]),
+_DERIVED = {  # as Card's properties of the same names, the labels escaped once per language
+    "kind_label": lambda card: label(Kind, card["kind"], html=True),
+    "channel_label": lambda card: label(Channel, card["channel"], html=True),
+    "emotion_label": lambda card: label(EMOTIONS, card["emotion"], html=True),
     "note_preview": lambda card: note_preview(card["note"]),
 }
 
@@ -145,7 +145,7 @@ def load_phases(board, only=None, all_cards=False, rows=None):
     for value in values:
         # Ids and catalog values need no escaping: given as safe strings, the template
         # engine skips escaping them, ~10 times per card. Anything else is escaped as ever.
-        value["pk"] = mark_safe(value["id"])
+        value["pk"] = SafeString(value["id"])
         value["kind"] = _SAFE_VALUES.get(value["kind"], value["kind"])
         value["channel"] = _SAFE_VALUES.get(value["channel"], value["channel"])
         value["persona_chips"] = chips.get(value["id"], ())
@@ -200,6 +200,7 @@ def lane_update(board, phase_id):
 def viewer_flags(board):
     """What depends on who looks: `board.membership` (set by access.get_board_for_user)."""
     membership = board.membership
+    voting, rating = SimpleLazyObject(lambda: voting_state(board)), SimpleLazyObject(lambda: rating_state(board))
     return {
         "board": board,
         "board_url": board.get_absolute_url(),
@@ -209,8 +210,11 @@ def viewer_flags(board):
         "segments": Segment.choices,
         "layers": Layer.choices,
         # The board's voting round, read only by what shows a card or the voting bar.
-        "voting": SimpleLazyObject(lambda: voting_state(board)),
-        "rating": SimpleLazyObject(lambda: rating_state(board)),
+        "voting": voting,
+        "rating": rating,
+        # Whether either kind of round ever ran: until then a card shows its badge slots
+        # without asking the template engine about either round.
+        "rounds": SimpleLazyObject(lambda: bool(voting) or bool(rating)),
         # Set by broadcasts; a name the context lacks costs the card partial an exception
         # in the template engine for every card of the page.
         "card_oob": False,
