@@ -2,7 +2,9 @@
 
 Journeyboard keeps SQLite connections between requests (journeyboard/pooled_sqlite),
 freezes the objects loaded at start-up out of the garbage collector (gc.freeze() in
-journeyboard/asgi.py) and keeps one badge queryset per board (journeyboard/boards/badged.py). Each is kept only while it buys at least 15 % on a documented figure
+journeyboard/asgi.py), keeps one badge queryset per board (journeyboard/boards/badged.py)
+and runs a request's middleware and view in one trip to a thread
+(journeyboard/http_handler.py). Each is kept only while it buys at least 15 % on a documented figure
 (docs/architecture.md, "Departures from the framework's defaults"). This bench starts one server per
 variant on the same throw-away database, the shipped one and one with each choice changed,
 and times the same requests against all of them in interleaved rounds, so that a change of
@@ -41,8 +43,9 @@ from board_render import (
 )
 
 # The ASGI application of a variant, written next to its settings module: journeyboard/asgi.py
-# with or without gc.freeze() (which that module calls; undone here for the variant without), and
-# with or without the kept badge queryset (journeyboard/boards/badged.py).
+# with or without gc.freeze() (which that module calls; undone here for the variant without),
+# with or without the kept badge queryset (journeyboard/boards/badged.py), and with
+# journeyboard/http_handler.py or Django's own ASGIHandler for HTTP.
 ASGI_TEMPLATE = """\
 import gc
 import os
@@ -61,6 +64,10 @@ if not {kept}:  # every card fetch builds its badge queryset anew
 
     for module in (fragments, rendering, cards):
         module.badged_cards = badged.badged_cards.__wrapped__
+if not {one_trip}:  # Django's own handler: middleware and view in separate trips
+    from django.core.handlers.asgi import ASGIHandler  # noqa: E402
+
+    shipped.application.application_mapping["http"] = ASGIHandler()
 application = shipped.application
 """
 
@@ -73,19 +80,20 @@ if not {pooled}:
     DATABASES["default"]["ENGINE"] = "django.db.backends.sqlite3"  # noqa: F405
 """
 
-# name, (pooled SQLite, gc.freeze, kept badge queryset)
+# name, (pooled SQLite, gc.freeze, kept badge queryset, one trip per request)
 VARIANTS = [
-    ("shipped", (True, True, True)),
-    ("Django's SQLite backend", (False, True, True)),
-    ("no gc.freeze()", (True, False, True)),
-    ("badge queryset per fetch", (True, True, False)),
+    ("shipped", (True, True, True, True)),
+    ("Django's SQLite backend", (False, True, True, True)),
+    ("no gc.freeze()", (True, False, True, True)),
+    ("badge queryset per fetch", (True, True, False, True)),
+    ("Django's ASGIHandler", (True, True, True, False)),
 ]
 
 
 def write_variant(data_dir, index, switches):
-    pooled, freeze, kept = switches
+    pooled, freeze, kept, one_trip = switches
     module = f"variant_asgi_{index}"
-    (data_dir / f"{module}.py").write_text(ASGI_TEMPLATE.format(freeze=freeze, kept=kept))
+    (data_dir / f"{module}.py").write_text(ASGI_TEMPLATE.format(freeze=freeze, kept=kept, one_trip=one_trip))
     settings = f"variant_settings_{index}"
     (data_dir / f"{settings}.py").write_text(SETTINGS_TEMPLATE.format(module=module, pooled=pooled))
     return settings

@@ -9,16 +9,15 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "journeyboard.settings")
 # Django must be set up before the consumers' modules import models (as get_asgi_application does).
 django.setup(set_prefix=False)
 
-from django.core.handlers.asgi import ASGIHandler  # noqa: E402
-
 from journeyboard import request_body, websocket_backlog  # noqa: E402
+from journeyboard.http_handler import OneTripASGIHandler  # noqa: E402
 
 # Before daphne serves anything: oversized bodies are refused before they are read, and a
 # socket whose reader falls behind is closed rather than buffered.
 request_body.install()
 websocket_backlog.install()
 
-django_asgi_app = ASGIHandler()
+django_asgi_app = OneTripASGIHandler()
 
 from channels.auth import AuthMiddlewareStack  # noqa: E402
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402

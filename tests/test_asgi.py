@@ -1,4 +1,4 @@
-"""journeyboard.asgi: HTTP through Django's own ASGI handler, and what the process does at start-up."""
+"""journeyboard.asgi: HTTP through Django (journeyboard.http_handler), and what the process does at start-up."""
 
 import asyncio
 import gc
@@ -46,3 +46,52 @@ async def test_signing_in_works_through_the_asgi_application():
     assert refused["status"] == 403  # no CSRF cookie: the middleware ran
     assert signed_in["status"] == 302
     assert any(name.lower() == b"set-cookie" and value.startswith(b"sessionid=") for name, value in signed_in["headers"])
+
+
+def _login_page():
+    return HttpCommunicator(application, "GET", "/accounts/login/", headers=[(b"host", b"testserver")]).get_response()
+
+
+async def test_a_request_goes_to_a_thread_once_for_its_middleware_and_view(monkeypatch):
+    # Django's own ASGIHandler comes back to the event loop between the middleware and the
+    # view (AsyncToSync); journeyboard.http_handler runs the synchronous chain in one trip.
+    from asgiref.sync import AsyncToSync
+
+    from journeyboard.http_handler import OneTripASGIHandler
+
+    trips = []
+    original = AsyncToSync.__call__
+
+    def counted(self, *args, **kwargs):
+        trips.append(self)
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(AsyncToSync, "__call__", counted)
+    handler = OneTripASGIHandler()
+    page = await HttpCommunicator(handler, "GET", "/accounts/login/", headers=[(b"host", b"testserver")]).get_response()
+
+    assert page["status"] == 200 and b'name="csrfmiddlewaretoken"' in page["body"]
+    assert not asyncio.iscoroutinefunction(handler._middleware_chain)
+    assert trips == []
+
+
+async def test_requests_reuse_their_threads_one_at_a_time():
+    from django.core.signals import request_started
+    import threading
+
+    threads = []
+
+    def started(**kwargs):
+        threads.append(threading.get_ident())
+
+    request_started.connect(started)
+    try:
+        for _ in range(3):
+            assert (await _login_page())["status"] == 200
+        together = await asyncio.gather(*(_login_page() for _ in range(3)))
+    finally:
+        request_started.disconnect(started)
+
+    assert [page["status"] for page in together] == [200, 200, 200]
+    assert len(set(threads[:3])) == 1  # one after another: the same kept thread
+    assert threading.get_ident() not in threads  # never the event loop's

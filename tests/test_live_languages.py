@@ -10,6 +10,10 @@ Uses the consumer tests' helpers and people (tests/realtime.py); transactional f
 the same reason as those.
 """
 
+import asyncio
+import os
+import time
+
 import pytest
 from channels.layers import get_channel_layer
 from channels.testing import WebsocketCommunicator
@@ -119,3 +123,49 @@ async def test_error_messages_come_in_the_pages_language(crew):
 
     assert (await receive_error(german, "unknown_type"))["message"] == "Unbekannter Nachrichtentyp."
     await close_all(german)
+
+
+REDIS = os.environ.get("REDIS_URL", "")
+
+
+def test_a_shared_layer_whose_redis_does_not_answer_gets_every_language():
+    from channels_redis.core import RedisChannelLayer
+
+    unreachable = RedisChannelLayer(hosts=["redis://127.0.0.1:1/0"])
+    assert languages_to_render(unreachable, 1) == ["en", "nl", "de"]
+
+
+@pytest.mark.skipif(not REDIS, reason="REDIS LANGUAGES TEST NOT RUN: it needs REDIS_URL (.ci/run sets it)")
+async def test_with_redis_every_process_names_the_languages_of_its_pages(crew, settings):
+    from redis.asyncio import Redis
+
+    prefix = f"test-languages-{new_client_id()[:8]}"
+    settings.CHANNEL_LAYERS = {
+        "default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS], "prefix": prefix}}
+    }
+    layer = get_channel_layer()
+    client = Redis.from_url(REDIS)
+    key = languages.shared_key(layer, crew.board.pk)
+
+    def to_render():
+        return asyncio.to_thread(languages_to_render, layer, crew.board.pk)
+
+    try:
+        assert await to_render() == []  # nobody anywhere
+        # Another process has German pages open; a dead one had English ones.
+        await client.hset(key, mapping={"0ther0process:de": time.time(), "dead0process:en": time.time() - 60})
+        assert await to_render() == ["de"]
+
+        dutch = await open_tab(crew, crew.editor, accept_language="nl")
+        assert await client.hexists(key, f"{languages.PROCESS}:nl")  # written before it joined
+        assert await to_render() == ["nl", "de"]
+
+        await close_all(dutch)
+        for _ in range(100):  # this process's last Dutch page: its field goes, in the background
+            if not await client.hexists(key, f"{languages.PROCESS}:nl"):
+                break
+            await asyncio.sleep(0.02)
+        assert await to_render() == ["de"]
+    finally:
+        await client.delete(key)
+        await client.aclose()

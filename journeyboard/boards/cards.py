@@ -12,9 +12,9 @@ from .changes import board_change, clamp, fresh, in_order, record, save_position
 from .models import Card, Persona, Phase, Row
 
 CARD_FIELDS = ("title", "note", "channel", "emotion", "kind")
-# Validating a card checks its fields, not its phase and author: the services read those
-# under the board's lock (they exist), and checking them again would cost two queries per edit.
-NOT_VALIDATED = ["phase", "author"]
+# Validating a card checks its fields, not its phase, row and author: the services read those
+# under the board's lock (they exist), and checking them again would cost a query each per edit.
+NOT_VALIDATED = ["phase", "row", "author"]
 
 
 def _cell(phase_id, row_id, exclude=None):

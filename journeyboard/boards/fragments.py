@@ -35,6 +35,7 @@ from .rendering import (
     lane_update,
     load_phases,
     members_data,
+    round_flags,
     viewer_flags,
 )
 from .sharing import links_of
@@ -258,10 +259,12 @@ def version_saved(board, data):
 # --- rendering ---------------------------------------------------------------------------
 
 
-def _render(name, board, role, context):
-    """One partial as a page shown as `role` (access.shown_role) sees it."""
+def _render(name, board, role, context, rounds=None):
+    """One partial as a page shown as `role` (access.shown_role) sees it; `rounds`
+    (rendering.round_flags) shared by the copies of one change."""
     board.membership = member_shown_as(board, role)
-    return render_to_string(f"{BROADCAST}#{name}", {**context, **viewer_flags(board), "revision": board.revision})
+    flags = viewer_flags(board, rounds)
+    return render_to_string(f"{BROADCAST}#{name}", {**context, **flags, "revision": board.revision})
 
 
 def render_change(event, languages):
@@ -271,7 +274,8 @@ def render_change(event, languages):
     html = None
     if found is not None:
         kind, name, board, context = found
-        html = {language: _render_roles(kind, name, board, context, language) for language in languages}
+        rounds = round_flags(board)
+        html = {language: _render_roles(kind, name, board, context, language, rounds) for language in languages}
     _remember(_identity(event), html)
     return html
 
@@ -336,11 +340,11 @@ def _prepared(event):
     return kind, name, board, context
 
 
-def _render_roles(kind, name, board, context, language):
+def _render_roles(kind, name, board, context, language, rounds):
     with translation.override(language):
-        html = {role: _render(name, board, role, context) for role in (Role.EDITOR, Role.VIEWER)}
+        html = {role: _render(name, board, role, context, rounds) for role in (Role.EDITOR, Role.VIEWER)}
         # Owners see the same as editors except where events.py says otherwise (owner_copy).
-        html[Role.OWNER] = _render(name, board, Role.OWNER, context) if kind.owner_copy else html[Role.EDITOR]
+        html[Role.OWNER] = _render(name, board, Role.OWNER, context, rounds) if kind.owner_copy else html[Role.EDITOR]
     return html
 
 

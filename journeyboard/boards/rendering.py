@@ -197,10 +197,23 @@ def lane_update(board, phase_id):
     return {"phase": lanes[0], "segment_runs": segment_runs(Phase.objects.filter(board=board).order_by("position", "pk"))}
 
 
-def viewer_flags(board):
-    """What depends on who looks: `board.membership` (set by access.get_board_for_user)."""
-    membership = board.membership
+def round_flags(board):
+    """The board's voting and emotion rounds, read only if something shows them: a card,
+    the voting bar. The same for every reader, so a broadcast reads them once for all."""
     voting, rating = SimpleLazyObject(lambda: voting_state(board)), SimpleLazyObject(lambda: rating_state(board))
+    return {
+        "voting": voting,
+        "rating": rating,
+        # Whether either kind of round ever ran: until then a card shows its badge slots
+        # without asking the template engine about either round.
+        "rounds": SimpleLazyObject(lambda: bool(voting) or bool(rating)),
+    }
+
+
+def viewer_flags(board, rounds=None):
+    """What depends on who looks: `board.membership` (set by access.get_board_for_user);
+    `rounds` as round_flags gives them, read again when not given."""
+    membership = board.membership
     return {
         "board": board,
         "board_url": board.get_absolute_url(),
@@ -209,12 +222,7 @@ def viewer_flags(board):
         "is_facilitator": membership.is_facilitator,
         "segments": Segment.choices,
         "layers": Layer.choices,
-        # The board's voting round, read only by what shows a card or the voting bar.
-        "voting": voting,
-        "rating": rating,
-        # Whether either kind of round ever ran: until then a card shows its badge slots
-        # without asking the template engine about either round.
-        "rounds": SimpleLazyObject(lambda: bool(voting) or bool(rating)),
+        **(rounds or round_flags(board)),
         # Set by broadcasts; a name the context lacks costs the card partial an exception
         # in the template engine for every card of the page.
         "card_oob": False,

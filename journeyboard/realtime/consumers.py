@@ -134,7 +134,8 @@ class BoardConsumer(DirectDispatch, AsyncWebsocketConsumer):
         batched = _query(self.scope).get("presence") == "batched"
         self.audience = roster.Audience(self.conn, batched, self.send_json)
         self.presence = roster.board(self.channel_layer, self.group)
-        languages.opened(self.board_id, self.language)  # from now on changes are rendered in it
+        # From now on changes are rendered in its language, in every process.
+        await languages.page_opened(self.channel_layer, self.board_id, self.language)
         await self.presence.arrive(self)
         # The roster is read after joining the group: whoever it misses is announced to us.
         await self.channel_layer.group_add(self.group, self.channel_name)
@@ -156,7 +157,7 @@ class BoardConsumer(DirectDispatch, AsyncWebsocketConsumer):
             if presence is not None:
                 await presence.depart(self)
             await self.channel_layer.group_discard(self.group, self.channel_name)
-            languages.closed(self.board_id, self.language)
+            languages.page_closed(self.channel_layer, self.board_id, self.language)
             self.group = None
 
     async def close_with(self, code):

@@ -174,16 +174,16 @@ def _without_seen(entry):
 _clients = weakref.WeakKeyDictionary()  # event loop -> {address: Redis client} (a client belongs to one loop)
 
 
-def _redis_address(layer):
+def redis_address(layer):
     hosts = getattr(layer, "hosts", None) or []
     address = hosts[0].get("address") if hosts and isinstance(hosts[0], dict) else None
     return address if isinstance(address, str) else settings.REDIS_URL
 
 
-def _redis_client(layer):
+def redis_client(layer):
     from redis.asyncio import BlockingConnectionPool, Redis
 
-    address = _redis_address(layer)
+    address = redis_address(layer)
     clients = _clients.setdefault(asyncio.get_running_loop(), {})
     if address not in clients:
         # Hundreds of pages joining at once wait their turn for one of a few connections rather
@@ -206,7 +206,7 @@ def redis_key(layer, group):
 
 def store_for(layer, group):
     if uses_redis(layer):
-        return RedisStore(_redis_client(layer), redis_key(layer, group))
+        return RedisStore(redis_client(layer), redis_key(layer, group))
     return MemoryStore()
 
 
