@@ -176,7 +176,7 @@ def fanout_variants(args):
             self.manage("collectstatic", "--noinput", "-v0")
             return self.start(f"{self.module}:application")
 
-    load = argparse.Namespace(clients=50, rate=20, seconds=args.seconds, edit="update", stagger=0)
+    load = argparse.Namespace(clients=50, rate=20, seconds=args.seconds, edit="update", stagger=0, flood=0, board_cards=0)
     results = {}
     with tempfile.TemporaryDirectory(prefix="journeyboard-variants-") as tmp:
         order = list(enumerate(VARIANTS))
