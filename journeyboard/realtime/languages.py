@@ -147,6 +147,9 @@ _writing = {}  # (event loop, board id) -> asyncio.Lock
 _refreshing = {}  # (event loop, board id) -> the task refreshing its fields
 _pending = set()  # a task nobody references may be collected before it runs
 _sync_clients = {}  # Redis address -> client for the broadcasting threads
+# A healthy Redis answers in well under a millisecond; a frozen one must not hold an edit's
+# answer for long before its broadcast (which then waits on Redis itself) is tried.
+READ_TIMEOUT = 0.5
 
 
 def _read_shared(layer, board_id):
@@ -154,7 +157,8 @@ def _read_shared(layer, board_id):
     address = redis_address(layer)
     client = _sync_clients.get(address)
     if client is None:
-        client = _sync_clients.setdefault(address, Redis.from_url(address, socket_timeout=2, socket_connect_timeout=2))
+        client = Redis.from_url(address, socket_timeout=READ_TIMEOUT, socket_connect_timeout=READ_TIMEOUT)
+        client = _sync_clients.setdefault(address, client)
     try:
         fields = client.hgetall(shared_key(layer, board_id))
     except (RedisError, OSError) as error:
