@@ -7,7 +7,9 @@ row with the same 600 cards (60 a phase), then:
 1. counts the SQL queries of one in-process render of each board's page: they must be
    equal, rows or not;
 2. starts the real server (as bench/board_render.py does) and times GET /boards/<id>/ of
-   both over HTTP (target: the grid's median under 60 ms);
+   both over HTTP (target: the grid's median under 60 ms): repeated loads of an unchanged
+   board, whose cards the server keeps rendered (boards/card_cache.py); in this process it
+   also times a render with every card rendered afresh, as after a restart;
 3. times `board_snapshot` and `render_png(scale=2)` of the grid in this process (target:
    the render under 400 ms, the snapshot excluded), and counts the snapshot's queries
    for both boards (equal too).
@@ -100,6 +102,25 @@ def snapshot_queries(board):
     return len(queries.captured_queries)
 
 
+def time_cards_kept_and_afresh(client, url, runs):
+    """Median ms of an in-process render of the page with its cards kept from the previous
+    render (boards/card_cache.py), and with every card rendered afresh (the first page after a
+    restart, or after every card changed)."""
+    from journeyboard.boards import card_cache
+
+    kept, afresh = [], []
+    for _ in range(runs):
+        client.get(url)
+        started = time.perf_counter()
+        client.get(url)
+        kept.append((time.perf_counter() - started) * 1000)
+        card_cache.clear()
+        started = time.perf_counter()
+        client.get(url)
+        afresh.append((time.perf_counter() - started) * 1000)
+    return statistics.median(kept), statistics.median(afresh)
+
+
 def time_png(board, runs):
     """Median ms of board_snapshot, and of render_png at scale 2 from that snapshot; the PNG's size."""
     from journeyboard.export.png import render_png
@@ -134,6 +155,8 @@ def main():
         ]
         shots = [snapshot_queries(grid), snapshot_queries(single)]
         before = speed_probe()
+        for page in pages:
+            page["kept"], page["afresh"] = time_cards_kept_and_afresh(client, page["url"], args.requests)
         shot_ms, png_ms, png_size = time_png(grid, args.runs)
 
         from django.db import connections
@@ -161,6 +184,8 @@ def report(pages, shots, shot_ms, png_ms, png_size, args):
         target = f"target < {page['target']} ms: {'OK' if page['ok'] else 'MISS'}" if page["target"] < 10_000 else "for comparison"
         print(f"  {page['name']:<18} {page['size'] / 1024:5.0f} KB  {page['queries']} queries  median {statistics.median(timings):6.1f} ms"
               f"  p95 {percentile(timings, 0.95):6.1f}  min {min(timings):6.1f}  ({target})")
+    print("In-process render, median: " + "; ".join(
+        f"{page['name']} {page['kept']:.1f} ms with its cards kept, {page['afresh']:.1f} ms rendering every card" for page in pages))
     same_page = pages[0]["queries"] == pages[1]["queries"]
     same_shot = shots[0] == shots[1]
     print(f"Board page queries, grid vs one row: {pages[0]['queries']} vs {pages[1]['queries']}: {'equal' if same_page else 'DIFFERENT'}.")
