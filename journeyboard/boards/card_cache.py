@@ -20,7 +20,9 @@ from django.utils.translation import get_language
 
 from .rendering import CARD_SHOWN, CardRow
 
-SIZE = 20_000  # cards kept per process: a stress board of 20 x 500 fits, ~20 MB at most
+# Cards kept per process: pages list at most 100 a lane, so this holds several big boards;
+# a kept card weighs about its HTML and its key (a title, a note's preview): ~1-3 KB.
+SIZE = 10_000
 
 _kept = OrderedDict()
 _lock = threading.Lock()
@@ -33,11 +35,15 @@ def page_key(context):
     return get_language(), bool(context.get("can_write")), context.get("board_url"), bool(context.get("card_oob"))
 
 
+# What a card shows of itself (its note as the card shortens it, not the whole note).
+SHOWN = tuple(name for name in CARD_SHOWN if name != "note") + ("note_preview", "comment_count", "vote_count")
+
+
 def card_key(page, card):
     if not isinstance(card, CardRow):
         return None
     personas = tuple((persona.pk, persona.name, persona.color) for persona in card["persona_chips"])
-    return page, tuple(card[name] for name in CARD_SHOWN), card["comment_count"], card["vote_count"], personas
+    return page, tuple(card[name] for name in SHOWN), personas
 
 
 def kept(key):
