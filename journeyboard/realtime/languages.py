@@ -141,6 +141,9 @@ async def _refresh(layer, board_id, key):
             await _publish_quietly(layer, board_id)
     finally:
         _refreshing.pop(key, None)
+        lock = _writing.get(key)
+        if lock is not None and not lock.locked():  # no write in flight: the next one makes another
+            del _writing[key]
 
 
 _writing = {}  # (event loop, board id) -> asyncio.Lock
