@@ -10,7 +10,7 @@ This handler builds Django's synchronous chain, as under WSGI, and runs it in on
 request still has a thread to itself (`test_export_concurrency`), taken from a pool of
 threads kept between requests instead of started for it. Everything else (reading the body,
 signals, sending the response, disconnects) is Django's own ASGIHandler.
-`tests/test_http_handler.py` pins what this relies on; `make bench-fanout` measures it
+`tests/test_asgi.py` pins what this relies on; `make bench-fanout` measures it
 (docs/performance.md).
 """
 

@@ -30,7 +30,7 @@ _lock = threading.Lock()
 
 def page_key(context):
     """What the page adds to every card's HTML, or None when cards are not to be kept."""
-    if context.get("rounds"):
+    if context.get("voting") or context.get("rating"):
         return None
     return get_language(), bool(context.get("can_write")), context.get("board_url"), bool(context.get("card_oob"))
 

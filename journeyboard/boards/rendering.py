@@ -200,14 +200,7 @@ def lane_update(board, phase_id):
 def round_flags(board):
     """The board's voting and emotion rounds, read only if something shows them: a card,
     the voting bar. The same for every reader, so a broadcast reads them once for all."""
-    voting, rating = SimpleLazyObject(lambda: voting_state(board)), SimpleLazyObject(lambda: rating_state(board))
-    return {
-        "voting": voting,
-        "rating": rating,
-        # Whether either kind of round ever ran: until then a card shows its badge slots
-        # without asking the template engine about either round.
-        "rounds": SimpleLazyObject(lambda: bool(voting) or bool(rating)),
-    }
+    return {"voting": SimpleLazyObject(lambda: voting_state(board)), "rating": SimpleLazyObject(lambda: rating_state(board))}
 
 
 def viewer_flags(board, rounds=None):

@@ -72,12 +72,12 @@ def _here(board_id):
 
 def languages_to_render(layer, board_id):
     """The languages a change on `board_id` must be rendered in for `layer`'s sockets."""
-    if isinstance(layer, InMemoryChannelLayer):
-        return [code for code in CODES if code in _here(board_id)]
-    shared = _read_shared(layer, board_id) if uses_redis(layer) else None
-    if shared is None:  # another kind of layer, or Redis did not answer: every language
-        return list(CODES)
-    wanted = shared | _here(board_id)
+    wanted = _here(board_id)
+    if not isinstance(layer, InMemoryChannelLayer):
+        shared = _read_shared(layer, board_id) if uses_redis(layer) else None
+        if shared is None:  # another kind of layer, or Redis did not answer: every language
+            return list(CODES)
+        wanted |= shared
     return [code for code in CODES if code in wanted]
 
 
@@ -91,9 +91,10 @@ def shared_key(layer, board_id):
 
 async def page_opened(layer, board_id, language):
     """A page opened the board: counted, and named in Redis before it joins the board's group."""
-    if opened(board_id, language) and uses_redis(layer):
-        await publish(layer, board_id)
+    first = opened(board_id, language)
     if uses_redis(layer):
+        if first:
+            await publish(layer, board_id)
         _keep_fresh(layer, board_id)
 
 
